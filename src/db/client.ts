@@ -1,0 +1,90 @@
+// One Prisma client, two backends: PGlite (PostgreSQL compiled to WebAssembly,
+// in-process, a data directory on disk) by default, PostgreSQL through the `pg`
+// driver when a DATABASE_URL is given. Same schema, same migrations.
+import { mkdir } from 'node:fs/promises';
+import { PGlite } from '@electric-sql/pglite';
+import { PrismaPGlite } from 'pglite-prisma-adapter';
+import { PrismaPg } from '@prisma/adapter-pg';
+import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
+import pg from 'pg';
+import { PrismaClient } from '../generated/prisma/client.js';
+
+export type DatabaseTarget =
+  | { kind: 'pglite'; dataDir: string | 'memory' }
+  | { kind: 'postgres'; url: string; poolSize?: number };
+
+export interface Database {
+  readonly kind: DatabaseTarget['kind'];
+  readonly prisma: PrismaClient;
+  readonly adapterFactory: SqlMigrationAwareDriverAdapterFactory;
+  /** Runs `work` while holding a cluster-wide lock, so two instances never migrate at once. */
+  withExclusiveLock<T>(name: string, work: () => Promise<T>): Promise<T>;
+  /** Counts every SQL statement Prisma sends (tests use it to prove there is no N+1). */
+  onQuery(listener: (sql: string) => void): () => void;
+  close(): Promise<void>;
+}
+
+export async function openDatabase(target: DatabaseTarget): Promise<Database> {
+  return target.kind === 'pglite' ? openPglite(target.dataDir) : openPostgres(target.url, target.poolSize);
+}
+
+function makeClient(adapter: SqlMigrationAwareDriverAdapterFactory) {
+  const prisma = new PrismaClient({ adapter, log: [{ emit: 'event', level: 'query' }] });
+  const listeners = new Set<(sql: string) => void>();
+  prisma.$on('query', (event) => {
+    for (const listener of listeners) listener(event.query);
+  });
+  const onQuery = (listener: (sql: string) => void) => {
+    listeners.add(listener);
+    return () => void listeners.delete(listener);
+  };
+  return { prisma, onQuery };
+}
+
+async function openPglite(dataDir: string | 'memory'): Promise<Database> {
+  if (dataDir !== 'memory') await mkdir(dataDir, { recursive: true });
+  const pglite = dataDir === 'memory' ? new PGlite() : new PGlite(dataDir);
+  await pglite.waitReady;
+  const adapterFactory = new PrismaPGlite(pglite);
+  const { prisma, onQuery } = makeClient(adapterFactory);
+  return {
+    kind: 'pglite',
+    prisma,
+    adapterFactory,
+    // PGlite is one process's private database: nobody else can race us.
+    withExclusiveLock: (_name, work) => work(),
+    onQuery,
+    async close() {
+      await prisma.$disconnect();
+      await pglite.close();
+    },
+  };
+}
+
+async function openPostgres(url: string, poolSize = 10): Promise<Database> {
+  const adapterFactory = new PrismaPg({ connectionString: url, max: poolSize });
+  const { prisma, onQuery } = makeClient(adapterFactory);
+  return {
+    kind: 'postgres',
+    prisma,
+    adapterFactory,
+    async withExclusiveLock(name, work) {
+      // A session-level advisory lock on a connection of its own: the schema
+      // engine takes its own connections, and a transaction-level lock would not
+      // outlive them.
+      const client = new pg.Client({ connectionString: url });
+      await client.connect();
+      try {
+        await client.query('SELECT pg_advisory_lock(hashtext($1))', [`paygraph:${name}`]);
+        return await work();
+      } finally {
+        await client.query('SELECT pg_advisory_unlock(hashtext($1))', [`paygraph:${name}`]).catch(() => {});
+        await client.end();
+      }
+    },
+    onQuery,
+    async close() {
+      await prisma.$disconnect();
+    },
+  };
+}

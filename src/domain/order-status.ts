@@ -1,0 +1,50 @@
+// The unified order status and the only transitions money may take.
+// Pure: the services ask here before writing anything.
+
+export const orderStatuses = ['PENDING', 'PROCESSING', 'SUCCEEDED', 'FAILED', 'EXPIRED', 'CANCELLED', 'NEEDS_REVIEW'] as const;
+export type OrderStatus = (typeof orderStatuses)[number];
+
+/** A status a provider can report; NEEDS_REVIEW is ours alone (money arrived, but not as expected). */
+export type ProviderReportedStatus = Exclude<OrderStatus, 'NEEDS_REVIEW'>;
+
+export const finalStatuses: ReadonlySet<OrderStatus> = new Set(['SUCCEEDED', 'FAILED', 'EXPIRED', 'CANCELLED']);
+
+const allowed: Record<OrderStatus, readonly OrderStatus[]> = {
+  PENDING: ['PROCESSING', 'SUCCEEDED', 'FAILED', 'EXPIRED', 'CANCELLED', 'NEEDS_REVIEW'],
+  PROCESSING: ['SUCCEEDED', 'FAILED', 'EXPIRED', 'CANCELLED', 'NEEDS_REVIEW'],
+  // A human settles a review: accept the money as payment, or refuse it.
+  NEEDS_REVIEW: ['SUCCEEDED', 'FAILED'],
+  SUCCEEDED: [],
+  FAILED: [],
+  EXPIRED: [],
+  CANCELLED: [],
+};
+
+export function isFinal(status: OrderStatus): boolean {
+  return finalStatuses.has(status);
+}
+
+export type TransitionVerdict =
+  | { kind: 'apply' }
+  /** Already there: a duplicate report, nothing to write. */
+  | { kind: 'noop' }
+  | { kind: 'refuse'; reason: string };
+
+export function judgeTransition(from: OrderStatus, to: OrderStatus): TransitionVerdict {
+  if (from === to) return { kind: 'noop' };
+  if (allowed[from].includes(to)) return { kind: 'apply' };
+  if (isFinal(from)) return { kind: 'refuse', reason: `${from} is final; ${to} would regress it` };
+  return { kind: 'refuse', reason: `${from} → ${to} is not an allowed transition` };
+}
+
+/** Review reasons: why money that arrived was not taken as payment. */
+export type ReviewReason = 'UNDERPAID' | 'OVERPAID' | 'PAID_AFTER_EXPIRY' | 'PAID_AFTER_CANCEL';
+
+/**
+ * What a provider's "succeeded" means for an order, given what it says moved.
+ * Exact amount: succeeded. Different amount: review, with the reason.
+ */
+export function settle(expected: bigint, received: bigint | undefined): { status: OrderStatus; reason?: ReviewReason } {
+  if (received === undefined || received === expected) return { status: 'SUCCEEDED' };
+  return { status: 'NEEDS_REVIEW', reason: received < expected ? 'UNDERPAID' : 'OVERPAID' };
+}

@@ -1,0 +1,163 @@
+// The contract between the order services and the provider connectors.
+// Only these unified types leave a provider's folder.
+import type { ProviderReportedStatus } from '../domain/order-status.js';
+
+export const providerIds = ['AZCONNECTPAY', 'APINGANHANG', 'VNKASH', 'CARD'] as const;
+export type ProviderId = (typeof providerIds)[number];
+
+export const orderKinds = ['CASH_IN', 'CASH_OUT', 'HUB_PAYIN', 'HUB_PAYOUT', 'DEPOSIT', 'WITHDRAWAL', 'TRANSFER', 'BANK_TRANSFER'] as const;
+export type OrderKind = (typeof orderKinds)[number];
+
+/** Money in (a payer pays the merchant) or out (the merchant pays someone). */
+export const directionOf: Record<OrderKind, 'IN' | 'OUT'> = {
+  CASH_IN: 'IN',
+  HUB_PAYIN: 'IN',
+  DEPOSIT: 'IN',
+  BANK_TRANSFER: 'IN',
+  CASH_OUT: 'OUT',
+  HUB_PAYOUT: 'OUT',
+  WITHDRAWAL: 'OUT',
+  TRANSFER: 'OUT',
+};
+
+/**
+ * What a provider says about one order right now.
+ * `status` is null when the provider's value is not one we know: the raw value
+ * is kept and the order stays where it is (never guessed).
+ */
+export interface StatusReport {
+  status: ProviderReportedStatus | null;
+  /** The provider's own value, verbatim ("SUCCESS", "99", "DEPOSIT" …). */
+  rawStatus: string;
+  /** What the provider says actually moved, when it says. */
+  amount?: bigint;
+  fee?: bigint;
+  providerReference?: string;
+  /** The parsed provider payload, stored on the order event (secrets removed). */
+  raw: unknown;
+}
+
+/** What a checkout shows a payer. Every field optional: each provider fills what it has. */
+export interface PaymentInstructions {
+  bankCode?: string;
+  bankName?: string;
+  accountNumber?: string;
+  accountName?: string;
+  amount?: bigint;
+  transferContent?: string;
+  qrData?: string;
+  /** A data: URL or https URL of a QR image. */
+  qrImage?: string;
+  deepLink?: string;
+  phone?: string;
+  payUrl?: string;
+  expiresAt?: Date;
+}
+
+export interface Payee {
+  accountNumber: string;
+  accountName: string;
+  /** Bank code in the provider's own vocabulary (VCB, MOMO, ACB, CARD …). */
+  bankCode: string;
+}
+
+export interface CreateOrderInput {
+  kind: OrderKind;
+  /** Ours, unique, sent to the provider; the key for status queries. */
+  requestId: string;
+  amount: bigint;
+  /** bank | momo (AZConnectPay), channel (WowPay), payment code (VNKash) … */
+  method?: string;
+  /** sharkpay | wowpay, for Payment Hub orders. */
+  gateway?: 'sharkpay' | 'wowpay';
+  payee?: Payee;
+  /** Subject / memo / transfer content where the provider takes one. */
+  description?: string;
+  /** Where the provider should call us back for this order. */
+  callbackUrl: string;
+  /** The payer's IP, for providers that check it. */
+  clientIp?: string;
+}
+
+export interface CreateOrderResult {
+  /** What the provider said at creation ("accepted", pending, or already final). */
+  report: StatusReport;
+  providerReference?: string;
+  instructions?: PaymentInstructions;
+  fee?: bigint;
+}
+
+export interface OrderRef {
+  kind: OrderKind;
+  requestId: string;
+  providerReference?: string | null;
+  gateway?: 'sharkpay' | 'wowpay' | null;
+  amount: bigint;
+  createdAt: Date;
+}
+
+/** An HTTP request as our callback route received it. */
+export interface InboundCallback {
+  method: string;
+  /** Full URL, query string included. */
+  url: URL;
+  headers: Record<string, string>;
+  /** The body exactly as received (signatures are over bytes, not parsed objects). */
+  rawBody: string;
+  sourceIp: string;
+}
+
+/** What a connector reads out of a callback before anything is trusted. */
+export interface ParsedCallback {
+  /** Unique per provider event, for the inbox: a resend of the same event has the same key. */
+  eventKey: string;
+  /** How to find our order. */
+  lookup: { requestId?: string; providerReference?: string };
+  report: StatusReport;
+  /**
+   * True when the signature covers the status and the amount, so the report can
+   * be applied as is. False (unsigned, or signed over other fields): confirm by
+   * a status query before any final state.
+   */
+  statusIsSigned: boolean;
+}
+
+/** A reply in the shape the provider expects. */
+export interface CallbackReply {
+  status: number;
+  contentType: string;
+  body: string;
+}
+
+export type CallbackVerdict =
+  | { ok: true; callback: ParsedCallback }
+  | { ok: false; reason: 'malformed' | 'bad-signature' | 'source-ip' | 'method'; detail: string };
+
+/**
+ * Everything the order services need from one provider. A connector module
+ * exports one of these (built from its credentials); an operation it lacks
+ * throws ProviderNotSupportedError.
+ */
+export interface OrderConnector {
+  readonly provider: ProviderId;
+  readonly kinds: readonly OrderKind[];
+  create(input: CreateOrderInput): Promise<CreateOrderResult>;
+  queryStatus(order: OrderRef): Promise<StatusReport>;
+  cancel?(order: OrderRef): Promise<StatusReport>;
+  /**
+   * Parses and verifies an inbound callback with this merchant's secrets.
+   * Pure: no I/O. Comparisons are constant-time.
+   */
+  verifyCallback(callback: InboundCallback): CallbackVerdict;
+  /** The reply once the callback is recorded (OK, {"received":true} …). */
+  acknowledge(): CallbackReply;
+  /** The reply to a callback whose signature or source is wrong (403 INVALID_SIGN …). */
+  reject(verdict: Exclude<CallbackVerdict, { ok: true }>): CallbackReply;
+}
+
+/**
+ * Reads the lookup keys (request id, provider reference) out of an untrusted
+ * callback, so the route can find the order, and so the merchant whose secret
+ * verifies it. Nothing here is trusted until verifyCallback says so.
+ */
+export type CallbackLocator = (callback: InboundCallback) => { requestId?: string; providerReference?: string } | null;

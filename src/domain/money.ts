@@ -21,8 +21,9 @@ const commaGrouped = /^-?\d{1,3}(,\d{3})+$/;
  * Parses a provider amount into đồng.
  * Accepts integers (number or bigint), and strings of digits, digits with a
  * zero fraction ("200000.00") or digits grouped by thousands ("100.000").
- * An ambiguous "1.500" is read as grouped (one thousand five hundred), which
- * is how every one of our providers prints it; "1.5" or "1.50" are refused.
+ * A dot followed by exactly three digits per group is a thousands separator
+ * ("1.500" is one thousand five hundred); other fractions must be all zeros
+ * ("200000.00"); "1.5" or "1.50" are refused.
  */
 export function parseDong(input: unknown): bigint {
   if (typeof input === 'bigint') return input;
@@ -35,9 +36,11 @@ export function parseDong(input: unknown): bigint {
   if (typeof input !== 'string') throw new MoneyFormatError(input, 'not a number or string');
   const text = input.trim();
   if (plainInteger.test(text)) return BigInt(text);
+  // Grouping first: "100.000" is one hundred thousand đồng (how the Payment Hub
+  // document writes it), not one hundred with a zero fraction.
+  if (dotGrouped.test(text)) return BigInt(text.replaceAll('.', ''));
   const zeros = zeroFraction.exec(text);
   if (zeros) return BigInt(zeros[1]!);
-  if (dotGrouped.test(text)) return BigInt(text.replaceAll('.', ''));
   if (commaGrouped.test(text)) return BigInt(text.replaceAll(',', ''));
   if (/^-?\d*\.\d+$/.test(text)) throw new MoneyFormatError(input, 'fractional');
   throw new MoneyFormatError(input, 'malformed');

@@ -141,6 +141,11 @@ export type CallbackVerdict =
 export interface OrderConnector {
   readonly provider: ProviderId;
   readonly kinds: readonly OrderKind[];
+  /**
+   * Checks an input against the provider's own rules (minimums, channels,
+   * payee fields) before anything is written or sent. Returns the problem, or null.
+   */
+  validate?(input: CreateOrderInput): { field: string; message: string } | null;
   create(input: CreateOrderInput): Promise<CreateOrderResult>;
   queryStatus(order: OrderRef): Promise<StatusReport>;
   cancel?(order: OrderRef): Promise<StatusReport>;

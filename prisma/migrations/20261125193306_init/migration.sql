@@ -140,6 +140,7 @@ CREATE TABLE "IdempotencyKey" (
     "requestHash" TEXT NOT NULL,
     "state" "IdempotencyState" NOT NULL DEFAULT 'IN_PROGRESS',
     "orderId" UUID,
+    "result" JSONB,
     "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "expiresAt" TIMESTAMP(3) NOT NULL,
 

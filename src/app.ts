@@ -1,0 +1,290 @@
+// buildApp(config) → one paygraph instance: HTTP (GraphQL, SSE, health,
+// callbacks), graphql-ws on the same port and path, workers, and in the
+// embedded default the provider sandbox. start() / stop() make it a process.
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { randomUUID } from 'node:crypto';
+import { createYoga, type YogaServerInstance } from 'graphql-yoga';
+import { GraphQLError } from 'graphql';
+import { WebSocketServer } from 'ws';
+import { useServer } from 'graphql-ws/use/ws';
+import type { Config } from './config.js';
+import { createLogger, type Logger } from './logger.js';
+import { openDatabase, type Database } from './db/client.js';
+import { applyMigrations } from './db/migrations.js';
+import { createAppPubSub, type PubSubHandle } from './pubsub.js';
+import { createServices, type Services } from './services/index.js';
+import { schema } from './schema/index.js';
+import type { Caller, Context } from './schema/builder.js';
+import { InvalidCredentialsError, resolveCaller } from './http/auth.js';
+import { handleCallbackRequest } from './callbacks/http.js';
+import { loadOrCreateSealingKey } from './services/secrets-key.js';
+import { SealedBox } from './services/sealed-box.js';
+import { startSandbox, type RunningSandbox } from './sandbox/server.js';
+import { createSimulators, sandboxCredentials } from './sandbox/index.js';
+import { OrderPoller } from './workers/order-poller.js';
+import './providers/all.js';
+
+export interface AppOptions {
+  logger?: Logger;
+  /** Called with the sandbox merchant's key when first start creates one (default: print it). */
+  onSandboxMerchant?: (info: { merchantId: string; apiKey: string }) => void;
+}
+
+export interface App {
+  readonly config: Config;
+  readonly logger: Logger;
+  readonly db: Database;
+  readonly pubsub: PubSubHandle;
+  readonly services: Services;
+  /** The in-process provider sandbox, when SANDBOX is on. */
+  readonly sandbox: RunningSandbox | undefined;
+  readonly yoga: YogaServerInstance<Record<string, never>, Context>;
+  /** http://host:port once started. */
+  readonly url: string;
+  start(): Promise<string>;
+  stop(): Promise<void>;
+}
+
+export async function buildApp(config: Config, options: AppOptions = {}): Promise<App> {
+  const logger = options.logger ?? createLogger(config.LOG_LEVEL);
+  const db = await openDatabase(
+    config.DATABASE_URL
+      ? { kind: 'postgres', url: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE }
+      : { kind: 'pglite', dataDir: config.DATA_DIR === ':memory:' ? 'memory' : config.dataDir },
+  );
+  const applied = await applyMigrations(db);
+  if (applied.length) logger.info({ migrations: applied }, 'applied database migrations');
+
+  const pubsub = createAppPubSub(config.REDIS_URL);
+  const sealedBox = new SealedBox(await loadOrCreateSealingKey(config.SECRETS_KEY, config.dataDir));
+  let url = '';
+  const publicUrl = () => config.PUBLIC_URL ?? url;
+  // The embedded default: every provider simulated in-process, on its own port.
+  const sandbox: RunningSandbox | undefined = config.SANDBOX
+    ? await startSandbox(createSimulators({ callbackBaseUrl: publicUrl }), { port: config.SANDBOX_PORT })
+    : undefined;
+  const services = createServices({
+    prisma: db.prisma,
+    pubsub: pubsub.pubsub,
+    logger,
+    config,
+    sealedBox,
+    publicUrl,
+    sandbox: () => (sandbox ? { url: sandbox.url, credentials: sandboxCredentials } : undefined),
+  });
+  const poller = new OrderPoller(db.prisma, services.orders, services.transitions, services.callbacks, logger, {
+    intervalMs: config.POLL_INTERVAL_MS,
+    tickMs: Math.min(1_000, config.POLL_INTERVAL_MS),
+    batchSize: 20,
+  });
+  const production = config.NODE_ENV === 'production';
+
+  const yoga = createYoga<Record<string, never>, Context>({
+    schema,
+    graphqlEndpoint: '/graphql',
+    graphiql: production ? false : { title: 'paygraph', subscriptionsProtocol: 'WS' },
+    landingPage: false,
+    logging: {
+      debug: (...args) => logger.debug(args.map(String).join(' ')),
+      info: (...args) => logger.info(args.map(String).join(' ')),
+      warn: (...args) => logger.warn(args.map(String).join(' ')),
+      error: (...args) => logger.error(args.map(String).join(' ')),
+    },
+    maskedErrors: {
+      maskError(error, message) {
+        // By name, not instanceof: graphql can be loaded twice (ESM and CJS) under some runners.
+        const isGraphQLError = (value: unknown): value is GraphQLError => (value as Error | undefined)?.name === 'GraphQLError';
+        const original = isGraphQLError(error) ? error.originalError : undefined;
+        if (isGraphQLError(error) && (!original || isGraphQLError(original))) return error;
+        logger.error({ err: original ?? error }, 'unexpected error');
+        return new GraphQLError(message, { extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+      },
+    },
+    context: async ({ request }): Promise<Context> => {
+      const requestId = request.headers.get('x-request-id') ?? randomUUID();
+      return {
+        requestId,
+        caller: await callerOrThrow(request.headers.get('authorization')),
+        prisma: db.prisma,
+        services,
+      };
+    },
+  });
+
+  async function callerOrThrow(authorization: string | null | undefined): Promise<Caller> {
+    try {
+      return await resolveCaller(authorization, services.apiKeys);
+    } catch (error) {
+      if (error instanceof InvalidCredentialsError) {
+        throw new GraphQLError(error.message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
+      }
+      throw error;
+    }
+  }
+
+  // In-flight HTTP requests, so a graceful stop can wait for them.
+  let inFlight = 0;
+  let drained: (() => void) | undefined;
+  const sockets = new Set<Socket>();
+
+  async function handle(req: IncomingMessage, res: ServerResponse) {
+    const requestId = (req.headers['x-request-id'] as string | undefined) ?? randomUUID();
+    req.headers['x-request-id'] = requestId;
+    res.setHeader('x-request-id', requestId);
+    const path = (req.url ?? '/').split('?')[0] ?? '/';
+    if (path === '/healthz') {
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}');
+      return;
+    }
+    if (path === '/readyz') {
+      const ok = await db.prisma.$queryRawUnsafe('SELECT 1').then(
+        () => true,
+        () => false,
+      );
+      res.writeHead(ok ? 200 : 503, { 'content-type': 'application/json' }).end(JSON.stringify({ status: ok ? 'ready' : 'database unreachable' }));
+      return;
+    }
+    if (path.startsWith('/callbacks/')) {
+      await handleCallbackRequest(req, res, path.slice('/callbacks/'.length), services.callbacks);
+      return;
+    }
+    await yoga.requestListener(req, res);
+  }
+
+  const server = createServer((req, res) => {
+    inFlight++;
+    res.on('close', () => {
+      if (--inFlight === 0) drained?.();
+    });
+    handle(req, res).catch((error) => {
+      logger.error({ err: error }, 'request failed');
+      if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
+      res.end('{"errors":[{"message":"Unexpected error."}]}');
+    });
+  });
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+
+  const wsServer = new WebSocketServer({ server, path: '/graphql' });
+  const wsHandle = useServer<Record<string, unknown>, { caller?: Caller }>(
+    {
+      // graphql-ws runs every operation through yoga's envelop, so WebSocket
+      // operations get the same plugins and context shape as HTTP.
+      execute: (args: any) => args.rootValue.execute(args),
+      subscribe: (args: any) => args.rootValue.subscribe(args),
+      onConnect: async (ctx) => {
+        const payload = ctx.connectionParams ?? {};
+        const authorization = typeof payload.authorization === 'string' ? payload.authorization : typeof payload.Authorization === 'string' ? payload.Authorization : undefined;
+        try {
+          ctx.extra.caller = await resolveCaller(authorization, services.apiKeys);
+          return true;
+        } catch {
+          return false; // graphql-ws closes with 4403 Forbidden
+        }
+      },
+      onSubscribe: async (ctx, _id, payload) => {
+        const { schema: envSchema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
+          ...ctx,
+          req: ctx.extra.request,
+          socket: ctx.extra.socket,
+          params: payload,
+        });
+        const args = {
+          schema: envSchema,
+          operationName: payload.operationName,
+          document: parse(payload.query),
+          variableValues: payload.variables,
+          contextValue: {
+            ...(await contextFactory()),
+            requestId: randomUUID(),
+            caller: ctx.extra.caller ?? { kind: 'anonymous' },
+            prisma: db.prisma,
+            services,
+          } satisfies Context,
+          rootValue: { execute, subscribe },
+        };
+        const errors = validate(args.schema, args.document);
+        if (errors.length) return errors;
+        return args;
+      },
+    },
+    wsServer,
+  );
+
+  let stopping: Promise<void> | undefined;
+
+  async function bootstrapSandboxMerchant() {
+    if (!config.SANDBOX || !config.BOOTSTRAP_SANDBOX_MERCHANT) return;
+    if ((await services.merchants.count()) > 0) return;
+    const { merchant, apiKey } = await services.merchants.create({ name: 'Sandbox merchant', sandbox: true });
+    logger.info({ merchantId: merchant.id }, 'created the sandbox merchant');
+    (options.onSandboxMerchant ?? printSandboxKey)({ merchantId: merchant.id, apiKey });
+  }
+
+  return {
+    config,
+    logger,
+    db,
+    pubsub,
+    services,
+    sandbox,
+    yoga,
+    get url() {
+      return url;
+    },
+    async start() {
+      await bootstrapSandboxMerchant();
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(config.PORT, config.HOST, () => resolve());
+      });
+      const address = server.address() as AddressInfo;
+      url = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
+      if (config.WORKERS) poller.start();
+      logger.info({ url: `${url}/graphql`, database: db.kind, pubsub: pubsub.kind, sandbox: sandbox?.url }, 'paygraph is listening');
+      return url;
+    },
+    stop() {
+      stopping ??= (async () => {
+        logger.info('stopping: no new connections, finishing what is in flight');
+        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+        // Subscriptions end with "going away" so clients reconnect elsewhere.
+        for (const client of wsServer.clients) client.close(1001, 'server shutting down');
+        await wsHandle.dispose();
+        if (inFlight > 0) {
+          await Promise.race([
+            new Promise<void>((resolve) => (drained = resolve)),
+            new Promise((resolve) => setTimeout(resolve, config.SHUTDOWN_GRACE_MS).unref()),
+          ]);
+        }
+        for (const socket of sockets) socket.destroy();
+        await closed;
+        await poller.stop();
+        await sandbox?.close();
+        await pubsub.close();
+        await db.close();
+        logger.info('stopped');
+      })();
+      return stopping;
+    },
+  };
+}
+
+function printSandboxKey({ merchantId, apiKey }: { merchantId: string; apiKey: string }) {
+  // Printed once, straight to the terminal (never through the logger): it is a secret.
+  process.stdout.write(
+    [
+      '',
+      '  A sandbox merchant was created. Its API key is shown this once:',
+      '',
+      `    merchant  ${merchantId}`,
+      `    API key   ${apiKey}`,
+      '',
+      '  Send it as "Authorization: Bearer <key>". Make more with `npm run merchant:create`.',
+      '',
+    ].join('\n') + '\n',
+  );
+}

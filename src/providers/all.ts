@@ -1,0 +1,38 @@
+// Registers every provider's connector and callback routes (imported once by the app).
+import { registerProvider } from './registry.js';
+import { apiNganHangCallbackRoutes, apiNganHangProviderModule } from './apinganhang/module.js';
+import { azConnectPayCredentialsSchema, createAzConnectPayConnector, locateAzConnectPayCallback } from './azconnectpay/index.js';
+import { createVnKashConnector, locateVnKashCallback, vnKashCredentialsSchema } from './vnkash/index.js';
+import { cardCredentialsSchema } from './card/index.js';
+
+registerProvider(
+  {
+    provider: 'AZCONNECTPAY',
+    credentials: azConnectPayCredentialsSchema,
+    secretFields: ['apiKey', 'privateKey'],
+    sandboxBasePath: '/azconnectpay',
+    orderConnector: (credentials, context) => createAzConnectPayConnector(credentials, { http: context.http }),
+  },
+  { azconnectpay: { provider: 'AZCONNECTPAY', locate: locateAzConnectPayCallback, methods: ['GET', 'POST'] } },
+);
+
+registerProvider(apiNganHangProviderModule, apiNganHangCallbackRoutes);
+
+registerProvider(
+  {
+    provider: 'VNKASH',
+    credentials: vnKashCredentialsSchema,
+    secretFields: ['secretKey'],
+    sandboxBasePath: '/vnkash/v1',
+    orderConnector: (credentials, context) => createVnKashConnector(credentials, { http: context.http, nonces: context.nonces }),
+  },
+  { vnkash: { provider: 'VNKASH', locate: locateVnKashCallback, methods: ['GET', 'POST'] } },
+);
+
+// Card charges are their own aggregate, not orders: credentials only, no order connector.
+registerProvider({
+  provider: 'CARD',
+  credentials: cardCredentialsSchema,
+  secretFields: ['partnerKey'],
+  sandboxBasePath: '/card/chargingws/v2',
+});

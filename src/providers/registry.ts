@@ -1,0 +1,48 @@
+// Which connector serves which provider, what its credentials look like, and
+// which of their fields are secrets. The only file that knows every provider.
+import type { z } from 'zod';
+import type { ProviderHttpOptions } from './http.js';
+import type { NonceSource } from './nonce.js';
+import type { CallbackLocator, OrderConnector, ProviderId } from './types.js';
+
+export interface ConnectorContext {
+  http: ProviderHttpOptions;
+  nonces: NonceSource;
+}
+
+export interface ProviderModule<Credentials = any> {
+  provider: ProviderId;
+  /** Settings and secrets together, as the connector takes them. */
+  credentials: z.ZodType<Credentials, z.ZodTypeDef, unknown>;
+  /** Fields sealed at rest and never shown (only whether set, and the last four characters). */
+  secretFields: readonly string[];
+  /** Where this provider's simulator lives in the sandbox, relative to the sandbox URL. */
+  sandboxBasePath: string;
+  orderConnector?(credentials: Credentials, context: ConnectorContext): OrderConnector;
+}
+
+/** Callback routes (/callbacks/<route>) and the provider behind each. */
+export interface CallbackRoute {
+  provider: ProviderId;
+  locate: CallbackLocator;
+  /** Methods the provider uses; anything else is 405. */
+  methods: readonly ('GET' | 'POST')[];
+}
+
+const modules = new Map<ProviderId, ProviderModule>();
+const callbackRoutes = new Map<string, CallbackRoute>();
+
+export function registerProvider(module: ProviderModule, routes: Record<string, CallbackRoute> = {}) {
+  modules.set(module.provider, module);
+  for (const [name, route] of Object.entries(routes)) callbackRoutes.set(name, route);
+}
+
+export function providerModule(provider: ProviderId): ProviderModule {
+  const module = modules.get(provider);
+  if (!module) throw new Error(`no connector registered for ${provider}`);
+  return module;
+}
+
+export function callbackRoute(name: string): CallbackRoute | undefined {
+  return callbackRoutes.get(name);
+}

@@ -1,0 +1,73 @@
+// The Pothos builder: plugins, scalars, the context type. Configuration only;
+// each GraphQL type lives in its own file (see index.ts).
+import SchemaBuilder from '@pothos/core';
+import PrismaPlugin from '@pothos/plugin-prisma';
+import RelayPlugin from '@pothos/plugin-relay';
+import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
+import ErrorsPlugin from '@pothos/plugin-errors';
+import { GraphQLError } from 'graphql';
+import type PrismaTypes from '../generated/prisma/pothos-types.js';
+import { getDatamodel } from '../generated/prisma/pothos-types.js';
+import type { PrismaClient } from '../generated/prisma/client.js';
+import type { Services } from '../services/index.js';
+
+/** Who is calling. Every resolver scopes its reads by `merchantId`. */
+export type Caller =
+  | { kind: 'merchant'; merchantId: string; apiKeyId: string }
+  | { kind: 'anonymous' };
+
+export interface Context {
+  requestId: string;
+  caller: Caller;
+  prisma: PrismaClient;
+  services: Services;
+}
+
+export function requireMerchant(ctx: Context): string {
+  if (ctx.caller.kind !== 'merchant') {
+    throw new GraphQLError('authentication required: send "Authorization: Bearer <API key>"', {
+      extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } },
+    });
+  }
+  return ctx.caller.merchantId;
+}
+
+export const builder = new SchemaBuilder<{
+  Context: Context;
+  PrismaTypes: PrismaTypes;
+  AuthScopes: { merchant: boolean };
+  DefaultFieldNullability: false;
+  Scalars: {
+    DateTime: { Input: Date; Output: Date };
+    BigInt: { Input: bigint; Output: bigint };
+    JSON: { Input: unknown; Output: unknown };
+  };
+}>({
+  defaultFieldNullability: false,
+  plugins: [ScopeAuthPlugin, ErrorsPlugin, PrismaPlugin, RelayPlugin],
+  scopeAuth: {
+    authScopes: (ctx) => ({ merchant: ctx.caller.kind === 'merchant' }),
+    unauthorizedError: () =>
+      new GraphQLError('authentication required: send "Authorization: Bearer <API key>"', {
+        extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } },
+      }),
+  },
+  errors: { defaultTypes: [] },
+  prisma: {
+    client: (ctx) => ctx.prisma,
+    dmmf: getDatamodel(),
+    exposeDescriptions: true,
+    filterConnectionTotalCount: true,
+    onUnusedQuery: process.env.NODE_ENV === 'production' ? null : 'warn',
+  },
+  relay: {
+    clientMutationId: 'omit',
+    cursorType: 'String',
+    nodeQueryOptions: false,
+    nodesQueryOptions: false,
+  },
+});
+
+builder.queryType({});
+builder.mutationType({});
+builder.subscriptionType({});

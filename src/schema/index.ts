@@ -1,0 +1,12 @@
+// Imports every type file for its side effect, then builds the schema.
+import { lexicographicSortSchema, printSchema } from 'graphql';
+import { builder } from './builder.js';
+import './scalars.js';
+import './errors.js';
+import './merchant.js';
+import './order.js';
+
+export const schema = builder.toSchema();
+
+/** The SDL committed as schema.graphql (sorted, so diffs show real changes only). */
+export const printedSchema = () => printSchema(lexicographicSortSchema(schema)) + '\n';

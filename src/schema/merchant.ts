@@ -1,0 +1,74 @@
+// The calling merchant and its API keys.
+import { builder, requireMerchant } from './builder.js';
+import { NotFoundError } from './errors.js';
+
+export const MerchantType = builder.prismaObject('Merchant', {
+  description: 'A business using paygraph. Every record belongs to one merchant.',
+  fields: (t) => ({
+    id: t.exposeID('id'),
+    name: t.exposeString('name'),
+    sandbox: t.exposeBoolean('sandbox', { description: 'True when its providers are the built-in simulators.' }),
+    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    apiKeys: t.relation('apiKeys', { query: { orderBy: { createdAt: 'asc' } } }),
+  }),
+});
+
+export const ApiKeyType = builder.prismaObject('ApiKey', {
+  description: 'A secret API key. The key itself is shown once, at creation; only its prefix is kept in clear.',
+  fields: (t) => ({
+    id: t.exposeID('id'),
+    name: t.exposeString('name'),
+    prefix: t.exposeString('prefix'),
+    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    revokedAt: t.expose('revokedAt', { type: 'DateTime', nullable: true }),
+  }),
+});
+
+const CreatedApiKey = builder
+  .objectRef<{ apiKeyId: string; secret: string }>('CreatedApiKey')
+  .implement({
+    fields: (t) => ({
+      secret: t.exposeString('secret', { description: 'The key. Store it now: it is never shown again.' }),
+      apiKey: t.prismaField({
+        type: 'ApiKey',
+        resolve: (query, parent, _args, ctx) => ctx.prisma.apiKey.findUniqueOrThrow({ ...query, where: { id: parent.apiKeyId } }),
+      }),
+    }),
+  });
+
+builder.queryField('merchant', (t) =>
+  t.prismaField({
+    type: 'Merchant',
+    description: 'The merchant whose API key made this request.',
+    authScopes: { merchant: true },
+    resolve: (query, _root, _args, ctx) => ctx.prisma.merchant.findUniqueOrThrow({ ...query, where: { id: requireMerchant(ctx) } }),
+  }),
+);
+
+builder.mutationField('createApiKey', (t) =>
+  t.field({
+    type: CreatedApiKey,
+    authScopes: { merchant: true },
+    args: { name: t.arg.string({ required: true }) },
+    resolve: async (_root, { name }, ctx) => {
+      const { key, record } = await ctx.services.apiKeys.create(requireMerchant(ctx), name);
+      return { apiKeyId: record.id, secret: key };
+    },
+  }),
+);
+
+builder.mutationField('revokeApiKey', (t) =>
+  t.prismaField({
+    type: 'ApiKey',
+    description: 'Revokes one of your keys; requests with it fail from now on.',
+    authScopes: { merchant: true },
+    errors: { types: [NotFoundError] },
+    args: { id: t.arg.id({ required: true }) },
+    resolve: async (query, _root, { id }, ctx) => {
+      const merchantId = requireMerchant(ctx);
+      const revoked = await ctx.services.apiKeys.revoke(merchantId, String(id));
+      if (!revoked) throw new NotFoundError('ApiKey', String(id));
+      return ctx.prisma.apiKey.findUniqueOrThrow({ ...query, where: { id: String(id) } });
+    },
+  }),
+);

@@ -1,0 +1,57 @@
+// The use cases, wired once per app instance. The GraphQL layer, the callback
+// routes, the workers and the CLI all go through these.
+import type { PrismaClient } from '../generated/prisma/client.js';
+import type { AppPubSub } from '../pubsub.js';
+import type { Logger } from '../logger.js';
+import type { Config } from '../config.js';
+import { defaultHttpOptions } from '../providers/http.js';
+import { ApiKeys } from './api-keys.js';
+import { Merchants } from './merchants.js';
+import { Idempotency } from './idempotency.js';
+import { OrderTransitions } from './order-transitions.js';
+import { Orders } from './orders.js';
+import { ProviderAccounts, type SandboxAccess } from './provider-accounts.js';
+import { CallbackInbox } from './callback-inbox.js';
+import { createDatabaseNonceSource } from './nonces.js';
+import type { SealedBox } from './sealed-box.js';
+
+export interface ServiceDeps {
+  prisma: PrismaClient;
+  pubsub: AppPubSub;
+  logger: Logger;
+  config: Config;
+  sealedBox: SealedBox;
+  /** The app's own URL, known once it listens (callbacks point there unless PUBLIC_URL says otherwise). */
+  publicUrl: () => string;
+  sandbox: () => SandboxAccess | undefined;
+}
+
+export function createServices(deps: ServiceDeps) {
+  const { prisma, pubsub, logger, config } = deps;
+  const apiKeys = new ApiKeys(prisma);
+  const merchants = new Merchants(prisma, apiKeys);
+  const providerAccounts = new ProviderAccounts(
+    prisma,
+    deps.sealedBox,
+    {
+      http: {
+        ...defaultHttpOptions,
+        timeoutMs: config.PROVIDER_TIMEOUT_MS,
+        onAttempt: (event) => logger.debug(event, 'provider call'),
+      },
+      nonces: createDatabaseNonceSource(prisma),
+    },
+    deps.sandbox,
+  );
+  const idempotency = new Idempotency(prisma, { ttlHours: config.IDEMPOTENCY_TTL_HOURS });
+  const transitions = new OrderTransitions(prisma, pubsub, logger);
+  const orders = new Orders(prisma, providerAccounts, transitions, idempotency, logger, {
+    publicUrl: deps.publicUrl,
+    orderTtlMinutes: config.ORDER_TTL_MINUTES,
+    firstPollAfterMs: Math.min(config.POLL_INTERVAL_MS, 30_000),
+  });
+  const callbacks = new CallbackInbox(prisma, providerAccounts, orders, transitions, logger);
+  return { pubsub, apiKeys, merchants, providerAccounts, idempotency, transitions, orders, callbacks };
+}
+
+export type Services = ReturnType<typeof createServices>;

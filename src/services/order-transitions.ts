@@ -1,0 +1,146 @@
+// The one place an order's status changes: whatever the cause (API answer,
+// callback, poll, match, expiry, a human), the change goes through
+// `transition`, which asks the domain whether it is allowed, writes the order
+// and its event in one transaction guarded by the status it read, and
+// publishes after the commit.
+import type { Prisma, PrismaClient } from '../generated/prisma/client.js';
+import { directionOf, type OrderKind, type StatusReport } from '../providers/types.js';
+import { judgeTransition, settle, isFinal, type OrderStatus } from '../domain/order-status.js';
+import type { AppPubSub, OrderChanged } from '../pubsub.js';
+import type { Logger } from '../logger.js';
+
+export type EventCause = 'API' | 'CALLBACK' | 'POLL' | 'MATCH' | 'EXPIRY' | 'MANUAL';
+
+export interface TransitionRequest {
+  orderId: string;
+  to: OrderStatus;
+  cause: EventCause;
+  /** Who caused it: api-key:<id>, callback:<provider>@<ip>, worker:<name>, manual:<api key id>. */
+  actor: string;
+  rawStatus?: string;
+  payload?: unknown;
+  note?: string;
+  /** Other columns to write with the change (provider reference, settled amount, …). */
+  changes?: Prisma.OrderUpdateManyMutationInput;
+}
+
+export type TransitionOutcome =
+  | { kind: 'applied'; from: OrderStatus; to: OrderStatus; eventId: string }
+  | { kind: 'noop'; status: OrderStatus }
+  | { kind: 'refused'; from: OrderStatus; to: OrderStatus; reason: string };
+
+/** A report of "succeeded" for money coming in is checked against the amount expected. */
+export function targetForReport(order: { kind: OrderKind; amount: bigint }, report: StatusReport): { to: OrderStatus; reviewReason?: string } | null {
+  if (report.status === null) return null;
+  if (report.status === 'SUCCEEDED' && directionOf[order.kind] === 'IN') {
+    const verdict = settle(order.amount, report.amount);
+    return { to: verdict.status, reviewReason: verdict.reason };
+  }
+  return { to: report.status };
+}
+
+/** JSON-safe copy of a provider payload: bigints become strings. */
+export function toJson(value: unknown): Prisma.InputJsonValue | undefined {
+  if (value === undefined) return undefined;
+  return JSON.parse(JSON.stringify(value, (_key, v) => (typeof v === 'bigint' ? v.toString() : v))) as Prisma.InputJsonValue;
+}
+
+export class OrderTransitions {
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly pubsub: AppPubSub,
+    private readonly logger: Logger,
+  ) {}
+
+  async transition(request: TransitionRequest): Promise<TransitionOutcome> {
+    // Optimistic: the update only lands if the status is still the one judged.
+    // A concurrent change makes it miss; read again and judge again.
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const order = await this.prisma.order.findUniqueOrThrow({ where: { id: request.orderId }, select: { status: true, merchantId: true } });
+      const from = order.status as OrderStatus;
+      const verdict = judgeTransition(from, request.to);
+      if (verdict.kind === 'noop') {
+        if (request.changes || request.rawStatus) {
+          await this.prisma.order.updateMany({ where: { id: request.orderId, status: from }, data: { ...request.changes, rawStatus: request.rawStatus } });
+        }
+        return { kind: 'noop', status: from };
+      }
+      if (verdict.kind === 'refuse') {
+        this.logger.warn({ orderId: request.orderId, from, to: request.to, cause: request.cause, actor: request.actor, reason: verdict.reason }, 'refused an order transition');
+        return { kind: 'refused', from, to: request.to, reason: verdict.reason };
+      }
+      const now = new Date();
+      const eventId = await this.prisma.$transaction(async (tx) => {
+        const updated = await tx.order.updateMany({
+          where: { id: request.orderId, status: from },
+          data: {
+            ...request.changes,
+            status: request.to,
+            rawStatus: request.rawStatus,
+            completedAt: isFinal(request.to) ? now : undefined,
+            nextPollAt: isFinal(request.to) || request.to === 'NEEDS_REVIEW' ? null : undefined,
+          },
+        });
+        if (updated.count !== 1) return null;
+        const event = await tx.orderEvent.create({
+          data: {
+            orderId: request.orderId,
+            merchantId: order.merchantId,
+            fromStatus: from,
+            toStatus: request.to,
+            cause: request.cause,
+            actor: request.actor,
+            rawStatus: request.rawStatus,
+            payload: toJson(request.payload),
+            note: request.note,
+            createdAt: now,
+          },
+          select: { id: true },
+        });
+        return event.id;
+      });
+      if (!eventId) continue;
+      this.publish({ orderId: request.orderId, merchantId: order.merchantId, eventId, status: request.to, at: now.toISOString() });
+      return { kind: 'applied', from, to: request.to, eventId };
+    }
+    throw new Error(`order ${request.orderId} kept changing under us; gave up after 5 attempts`);
+  }
+
+  /** Applies what a provider reported; unknown statuses are kept raw and change nothing. */
+  async applyReport(
+    order: { id: string; kind: OrderKind; amount: bigint },
+    report: StatusReport,
+    cause: EventCause,
+    actor: string,
+    extra: Prisma.OrderUpdateManyMutationInput = {},
+  ): Promise<TransitionOutcome | { kind: 'unknown-status'; rawStatus: string }> {
+    const target = targetForReport(order, report);
+    const changes: Prisma.OrderUpdateManyMutationInput = {
+      ...extra,
+      ...(report.providerReference ? { providerReference: report.providerReference } : {}),
+      ...(report.fee !== undefined ? { fee: report.fee } : {}),
+    };
+    if (!target) {
+      this.logger.warn({ orderId: order.id, rawStatus: report.rawStatus, cause }, 'provider reported a status we do not know; order left as it is');
+      await this.prisma.order.update({ where: { id: order.id }, data: { ...changes, rawStatus: report.rawStatus } });
+      return { kind: 'unknown-status', rawStatus: report.rawStatus };
+    }
+    if (report.amount !== undefined && report.amount !== order.amount) changes.settledAmount = report.amount;
+    if (target.reviewReason) changes.reviewReason = target.reviewReason;
+    return this.transition({
+      orderId: order.id,
+      to: target.to,
+      cause,
+      actor,
+      rawStatus: report.rawStatus,
+      payload: report.raw,
+      note: target.reviewReason ? `amount received ${report.amount} differs from ${order.amount} expected (${target.reviewReason})` : undefined,
+      changes,
+    });
+  }
+
+  private publish(message: OrderChanged) {
+    this.pubsub.publish('order:changed', message.orderId, message);
+    this.pubsub.publish('merchant:orders', message.merchantId, message);
+  }
+}

@@ -1,0 +1,95 @@
+// A merchant's provider accounts: settings in clear, secrets sealed, and the
+// connector built from them. Sandbox merchants without an account of their
+// own get the in-process simulator's credentials.
+import type { PrismaClient, Prisma } from '../generated/prisma/client.js';
+import type { OrderConnector, ProviderId } from '../providers/types.js';
+import { providerModule, type ConnectorContext } from '../providers/registry.js';
+import { ProviderNotSupportedError } from '../providers/errors.js';
+import type { SealedBox } from './sealed-box.js';
+import { ValidationError } from '../schema/errors.js';
+
+export interface SandboxAccess {
+  /** http://127.0.0.1:<port> of the running sandbox. */
+  url: string;
+  /** Credentials the simulators accept, per provider. */
+  credentials: Record<ProviderId, Record<string, unknown>>;
+}
+
+export class MissingProviderAccountError extends Error {
+  override readonly name = 'MissingProviderAccountError';
+  constructor(readonly provider: ProviderId) {
+    super(`no ${provider} account is configured for this merchant`);
+  }
+}
+
+const aad = (merchantId: string, provider: ProviderId) => `provider-account:${merchantId}:${provider}`;
+const hint = (value: string) => (value.length <= 4 ? '…' : `…${value.slice(-4)}`);
+
+export class ProviderAccounts {
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly box: SealedBox,
+    private readonly context: ConnectorContext,
+    private readonly sandbox: () => SandboxAccess | undefined,
+  ) {}
+
+  /** Saves settings and secrets; an empty or missing secret keeps the stored one. */
+  async set(merchantId: string, provider: ProviderId, values: Record<string, unknown>, enabled = true) {
+    const module = providerModule(provider);
+    const existing = await this.prisma.providerAccount.findUnique({ where: { merchantId_provider: { merchantId, provider } } });
+    const oldSecrets: Record<string, unknown> = existing?.sealedSecrets ? this.box.open(existing.sealedSecrets, aad(merchantId, provider)) : {};
+    const settings: Record<string, unknown> = {};
+    const secrets: Record<string, unknown> = { ...oldSecrets };
+    for (const [key, value] of Object.entries(values)) {
+      if (module.secretFields.includes(key)) {
+        if (value !== '' && value != null) secrets[key] = value;
+      } else settings[key] = value;
+    }
+    const parsed = module.credentials.safeParse({ ...settings, ...secrets });
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]!;
+      throw new ValidationError(`${issue.path.join('.')}: ${issue.message}`, issue.path.join('.'));
+    }
+    const hints = Object.fromEntries(Object.entries(secrets).map(([key, value]) => [key, hint(String(value))]));
+    const data = {
+      enabled,
+      settings: settings as Prisma.InputJsonValue,
+      sealedSecrets: this.box.seal(secrets, aad(merchantId, provider)),
+      secretHints: hints,
+    };
+    return this.prisma.providerAccount.upsert({
+      where: { merchantId_provider: { merchantId, provider } },
+      create: { merchantId, provider, ...data },
+      update: data,
+    });
+  }
+
+  /** The connector's credentials for this merchant (secrets opened). */
+  async credentials(merchantId: string, provider: ProviderId): Promise<unknown> {
+    const module = providerModule(provider);
+    const [account, merchant] = await Promise.all([
+      this.prisma.providerAccount.findUnique({ where: { merchantId_provider: { merchantId, provider } } }),
+      this.prisma.merchant.findUniqueOrThrow({ where: { id: merchantId }, select: { sandbox: true } }),
+    ]);
+    const sandbox = merchant.sandbox ? this.sandbox() : undefined;
+    let values: Record<string, unknown>;
+    if (account) {
+      if (!account.enabled) throw new MissingProviderAccountError(provider);
+      const secrets = account.sealedSecrets ? this.box.open<Record<string, unknown>>(account.sealedSecrets, aad(merchantId, provider)) : {};
+      values = { ...(account.settings as Record<string, unknown>), ...secrets };
+    } else if (sandbox) {
+      values = { ...sandbox.credentials[provider] };
+    } else {
+      throw new MissingProviderAccountError(provider);
+    }
+    // A sandbox merchant's account without a base URL talks to the in-process simulator.
+    if (sandbox && !values.baseUrl) values.baseUrl = sandbox.url + module.sandboxBasePath;
+    return module.credentials.parse(values);
+  }
+
+  async orderConnector(merchantId: string, provider: ProviderId): Promise<OrderConnector> {
+    const module = providerModule(provider);
+    if (!module.orderConnector) throw new ProviderNotSupportedError(provider, `${provider} does not move orders`);
+    return module.orderConnector(await this.credentials(merchantId, provider), this.context);
+  }
+}

@@ -1,0 +1,31 @@
+// The key that seals provider secrets at rest (AES-256-GCM). From SECRETS_KEY
+// when set; otherwise generated once into the data directory, owner-only, so the
+// embedded default needs no setup and never stores secrets in clear.
+import { randomBytes } from 'node:crypto';
+import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+
+export interface SealingKey {
+  id: string;
+  key: Buffer;
+}
+
+export function parseSealingKey(text: string): SealingKey {
+  const [id, base64] = text.trim().split(':');
+  const key = Buffer.from(base64 ?? '', 'base64');
+  if (!id || key.length !== 32) throw new Error('a sealing key is "<key id>:<base64 of 32 bytes>"');
+  return { id, key };
+}
+
+export async function loadOrCreateSealingKey(configured: string | undefined, dataDir: string): Promise<SealingKey> {
+  if (configured) return parseSealingKey(configured);
+  const file = path.join(dataDir, 'secrets.key');
+  const existing = await readFile(file, 'utf8').catch(() => null);
+  if (existing) return parseSealingKey(existing);
+  await mkdir(dataDir, { recursive: true });
+  const created = `k${Date.now().toString(36)}:${randomBytes(32).toString('base64')}`;
+  // 'wx' fails if another process created it first: then use theirs.
+  await writeFile(file, created + '\n', { mode: 0o600, flag: 'wx' }).catch(() => {});
+  await chmod(file, 0o600).catch(() => {});
+  return parseSealingKey(await readFile(file, 'utf8'));
+}

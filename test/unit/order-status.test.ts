@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { finalStatuses, isFinal, judgeTransition, orderStatuses, settle } from '../../src/domain/order-status.js';
+
+describe('order status transitions', () => {
+  it('never lets a final status move', () => {
+    for (const from of finalStatuses) {
+      for (const to of orderStatuses) {
+        const verdict = judgeTransition(from, to);
+        expect(verdict.kind === 'refuse' || (verdict.kind === 'noop' && from === to)).toBe(true);
+      }
+    }
+  });
+
+  it('takes a repeated report as a no-op', () => {
+    for (const status of orderStatuses) expect(judgeTransition(status, status)).toEqual({ kind: 'noop' });
+  });
+
+  it('moves pending and processing forward to any outcome', () => {
+    for (const to of ['SUCCEEDED', 'FAILED', 'EXPIRED', 'CANCELLED', 'NEEDS_REVIEW'] as const) {
+      expect(judgeTransition('PENDING', to).kind).toBe('apply');
+      expect(judgeTransition('PROCESSING', to).kind).toBe('apply');
+    }
+    expect(judgeTransition('PENDING', 'PROCESSING').kind).toBe('apply');
+  });
+
+  it('refuses to go back from processing to pending', () => {
+    expect(judgeTransition('PROCESSING', 'PENDING').kind).toBe('refuse');
+  });
+
+  it('lets a review end only in success or failure', () => {
+    expect(judgeTransition('NEEDS_REVIEW', 'SUCCEEDED').kind).toBe('apply');
+    expect(judgeTransition('NEEDS_REVIEW', 'FAILED').kind).toBe('apply');
+    expect(judgeTransition('NEEDS_REVIEW', 'PENDING').kind).toBe('refuse');
+    expect(judgeTransition('NEEDS_REVIEW', 'EXPIRED').kind).toBe('refuse');
+  });
+
+  it('reaches a final status at most once along any path of reports', () => {
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...orderStatuses), { maxLength: 30 }), (reports) => {
+        let status: (typeof orderStatuses)[number] = 'PENDING';
+        let finals = 0;
+        for (const report of reports) {
+          if (judgeTransition(status, report).kind === 'apply') {
+            status = report;
+            if (isFinal(status)) finals++;
+          }
+        }
+        expect(finals).toBeLessThanOrEqual(1);
+      }),
+    );
+  });
+});
+
+describe('settling money that arrived', () => {
+  it('succeeds on the exact amount or when the provider gives none', () => {
+    expect(settle(100000n, 100000n)).toEqual({ status: 'SUCCEEDED' });
+    expect(settle(100000n, undefined)).toEqual({ status: 'SUCCEEDED' });
+  });
+  it('sends under- and overpayment to review with the reason', () => {
+    expect(settle(100000n, 90000n)).toEqual({ status: 'NEEDS_REVIEW', reason: 'UNDERPAID' });
+    expect(settle(100000n, 150000n)).toEqual({ status: 'NEEDS_REVIEW', reason: 'OVERPAID' });
+  });
+});

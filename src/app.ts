@@ -101,11 +101,13 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
         return new GraphQLError(message, { extensions: { code: 'INTERNAL_SERVER_ERROR' } });
       },
     },
-    context: async ({ request }): Promise<Context> => {
-      const requestId = request.headers.get('x-request-id') ?? randomUUID();
+    context: async (initial): Promise<Context> => {
+      // graphql-ws operations arrive with the caller resolved at connection_init and no HTTP request.
+      const fromSocket = (initial as { socketCaller?: Caller }).socketCaller;
+      const request = initial.request as Request | undefined;
       return {
-        requestId,
-        caller: await callerOrThrow(request.headers.get('authorization')),
+        requestId: request?.headers.get('x-request-id') ?? randomUUID(),
+        caller: fromSocket ?? (await callerOrThrow(request?.headers.get('authorization'))),
         prisma: db.prisma,
         services,
       };
@@ -191,19 +193,14 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
           req: ctx.extra.request,
           socket: ctx.extra.socket,
           params: payload,
+          socketCaller: ctx.extra.caller ?? { kind: 'anonymous' },
         });
         const args = {
           schema: envSchema,
           operationName: payload.operationName,
           document: parse(payload.query),
           variableValues: payload.variables,
-          contextValue: {
-            ...(await contextFactory()),
-            requestId: randomUUID(),
-            caller: ctx.extra.caller ?? { kind: 'anonymous' },
-            prisma: db.prisma,
-            services,
-          } satisfies Context,
+          contextValue: await contextFactory(),
           rootValue: { execute, subscribe },
         };
         const errors = validate(args.schema, args.document);

@@ -434,19 +434,27 @@ builder.subscriptionField('orderUpdated', (t) =>
       const merchantId = requireMerchant(ctx);
       const orderId = String(id);
       return new Repeater<OrderChanged>(async (push, stop) => {
+        // Listen first, then read: a change between the two arrives twice, never zero times.
+        const changes = ctx.services.pubsub.subscribe('order:changed', orderId)[Symbol.asyncIterator]();
+        let next = changes.next();
         const owned = isUuid(orderId) && (await ctx.prisma.order.findFirst({ where: { id: orderId, merchantId }, select: { id: true, status: true } }));
         if (!owned) {
+          await changes.return?.();
           stop(new NotFoundError('Order', orderId));
           return;
         }
-        // Listen first, then read: a change between the two arrives twice, never zero times.
-        const changes = ctx.services.pubsub.subscribe('order:changed', orderId);
-        void (async () => {
-          for await (const change of changes) await push(change);
-        })();
         await push({ orderId, merchantId, eventId: '', status: owned.status, at: new Date().toISOString() });
-        await stop;
-        await changes.return?.();
+        let stopped = false;
+        void stop.then(() => {
+          stopped = true;
+          void changes.return?.();
+        });
+        while (!stopped) {
+          const { value, done } = await next;
+          if (done || stopped) break;
+          await push(value);
+          next = changes.next();
+        }
       });
     },
     resolve: (query, change, _args, ctx) => ctx.prisma.order.findUniqueOrThrow({ ...query, where: { id: (change as OrderChanged).orderId } }),

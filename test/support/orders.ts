@@ -1,0 +1,67 @@
+// GraphQL documents and sandbox steering shared by the order tests.
+import { expect } from 'vitest';
+import type { App } from '../../src/app.js';
+import { gql } from './harness.js';
+
+export const ORDER_FIELDS = `id status kind provider amount settledAmount reviewReason requestId providerReference rawStatus
+  instructions { accountNumber accountName bankCode transferContent qrData qrImage deepLink payUrl expiresAt }
+  events { fromStatus toStatus cause actor }`;
+
+export const CREATE_CASH_IN = `mutation($input: CreateCashInInput!) {
+  createCashIn(input: $input) {
+    __typename
+    ... on MutationCreateCashInSuccess { data { ${ORDER_FIELDS} } }
+    ... on Error { message }
+    ... on ValidationError { field }
+    ... on ProviderRefusedError { code retryable orderId }
+    ... on ProviderUnavailableError { outcomeUnknown orderId }
+  }
+}`;
+
+export const ORDER_UPDATED = `subscription($id: ID!) { orderUpdated(id: $id) { id status settledAmount events { toStatus cause } } }`;
+
+export async function createCashIn(url: string, apiKey: string, input: Record<string, unknown>) {
+  const response = await gql(url, CREATE_CASH_IN, { input: { method: 'BANK', ...input } }, apiKey);
+  expect(response.errors, JSON.stringify(response.errors)).toBeUndefined();
+  return response.data.createCashIn;
+}
+
+/** Drives a simulator over its HTTP control routes (/<name>/_sandbox/...). */
+export async function sandboxControl(app: App, simulator: string, action: string, body: unknown) {
+  const response = await fetch(`${app.sandbox!.baseUrl(simulator)}/_sandbox/${action}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  const json = await response.json();
+  expect(response.status, JSON.stringify(json)).toBe(200);
+  return json;
+}
+
+export async function sandboxState(app: App, simulator: string) {
+  const response = await fetch(`${app.sandbox!.baseUrl(simulator)}/_sandbox/state`);
+  return response.json();
+}
+
+export async function orderFromDb(app: App, id: string) {
+  return app.db.prisma.order.findUniqueOrThrow({ where: { id }, include: { events: { orderBy: { createdAt: 'asc' } } } });
+}
+
+/** Resolves once the order reaches one of `statuses` (listens to the bus: no sleeping). */
+export async function waitForStatus(app: App, orderId: string, statuses: string[]) {
+  const read = async () => (await app.db.prisma.order.findUniqueOrThrow({ where: { id: orderId }, select: { status: true } })).status;
+  const iterator = app.services.pubsub.subscribe('order:changed', orderId)[Symbol.asyncIterator]();
+  try {
+    let next = iterator.next(); // starts listening before the read below
+    const now = await read();
+    if (statuses.includes(now)) return now;
+    for (;;) {
+      const { value, done } = await next;
+      if (done) throw new Error('subscription ended');
+      if (statuses.includes(value.status)) return value.status;
+      next = iterator.next();
+    }
+  } finally {
+    await iterator.return?.();
+  }
+}

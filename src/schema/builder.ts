@@ -71,3 +71,12 @@ export const builder = new SchemaBuilder<{
 builder.queryType({});
 builder.mutationType({});
 builder.subscriptionType({});
+
+/**
+ * Pothos' selection for a Prisma query, never empty: a client asking only for
+ * `__typename` yields `select: {}`, which Prisma refuses.
+ */
+export function selection<Q extends { select?: object }>(query: Q): Q {
+  if (query.select && Object.keys(query.select).length === 0) return { ...query, select: { id: true } };
+  return query;
+}

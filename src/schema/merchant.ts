@@ -1,5 +1,5 @@
 // The calling merchant and its API keys.
-import { builder, requireMerchant } from './builder.js';
+import { builder, requireMerchant, selection } from './builder.js';
 import { NotFoundError } from './errors.js';
 
 export const MerchantType = builder.prismaObject('Merchant', {
@@ -31,7 +31,7 @@ const CreatedApiKey = builder
       secret: t.exposeString('secret', { description: 'The key. Store it now: it is never shown again.' }),
       apiKey: t.prismaField({
         type: 'ApiKey',
-        resolve: (query, parent, _args, ctx) => ctx.prisma.apiKey.findUniqueOrThrow({ ...query, where: { id: parent.apiKeyId } }),
+        resolve: (query, parent, _args, ctx) => ctx.prisma.apiKey.findUniqueOrThrow({ ...selection(query), where: { id: parent.apiKeyId } }),
       }),
     }),
   });
@@ -41,7 +41,7 @@ builder.queryField('merchant', (t) =>
     type: 'Merchant',
     description: 'The merchant whose API key made this request.',
     authScopes: { merchant: true },
-    resolve: (query, _root, _args, ctx) => ctx.prisma.merchant.findUniqueOrThrow({ ...query, where: { id: requireMerchant(ctx) } }),
+    resolve: (query, _root, _args, ctx) => ctx.prisma.merchant.findUniqueOrThrow({ ...selection(query), where: { id: requireMerchant(ctx) } }),
   }),
 );
 
@@ -68,7 +68,7 @@ builder.mutationField('revokeApiKey', (t) =>
       const merchantId = requireMerchant(ctx);
       const revoked = await ctx.services.apiKeys.revoke(merchantId, String(id));
       if (!revoked) throw new NotFoundError('ApiKey', String(id));
-      return ctx.prisma.apiKey.findUniqueOrThrow({ ...query, where: { id: String(id) } });
+      return ctx.prisma.apiKey.findUniqueOrThrow({ ...selection(query), where: { id: String(id) } });
     },
   }),
 );

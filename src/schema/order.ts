@@ -1,7 +1,7 @@
 // Orders: the Order and OrderEvent types, their queries, the mutations that
 // create and steer them, and the subscriptions that stream their changes.
 import { Repeater } from 'graphql-yoga';
-import { builder, requireMerchant, type Context } from './builder.js';
+import { builder, requireMerchant, selection, type Context } from './builder.js';
 import { NotFoundError, ValidationError, ErrorInterface } from './errors.js';
 import { ProviderNotSupportedError, ProviderRefusedError, ProviderUnavailableError } from '../providers/errors.js';
 import { IdempotencyConflictError, IdempotencyKeyReusedError } from '../services/idempotency.js';
@@ -207,7 +207,7 @@ builder.queryField('order', (t) =>
     description: 'One of your orders (null when there is none with this id).',
     authScopes: { merchant: true },
     args: { id: t.arg.id({ required: true }) },
-    resolve: (query, _root, { id }, ctx) => (isUuid(String(id)) ? ctx.prisma.order.findFirst({ ...query, where: { id: String(id), merchantId: requireMerchant(ctx) } }) : null),
+    resolve: (query, _root, { id }, ctx) => (isUuid(String(id)) ? ctx.prisma.order.findFirst({ ...selection(query), where: { id: String(id), merchantId: requireMerchant(ctx) } }) : null),
   }),
 );
 
@@ -336,7 +336,7 @@ function defineCreate<Input extends CommonInput>(
           description: input.description ?? undefined,
           ...toCommand(input),
         });
-        return ctx.prisma.order.findUniqueOrThrow({ ...query, where: { id: orderId } });
+        return ctx.prisma.order.findUniqueOrThrow({ ...selection(query), where: { id: orderId } });
       },
     }),
   );
@@ -402,7 +402,7 @@ builder.mutationField('refreshOrder', (t) =>
     resolve: async (query, _root, { id }, ctx) => {
       if (!isUuid(String(id))) throw new NotFoundError('Order', String(id));
       const orderId = await ctx.services.orders.refresh(requireMerchant(ctx), String(id), actorOf(ctx));
-      return ctx.prisma.order.findUniqueOrThrow({ ...query, where: { id: orderId } });
+      return ctx.prisma.order.findUniqueOrThrow({ ...selection(query), where: { id: orderId } });
     },
   }),
 );
@@ -417,7 +417,7 @@ builder.mutationField('cancelOrder', (t) =>
     resolve: async (query, _root, { id }, ctx) => {
       if (!isUuid(String(id))) throw new NotFoundError('Order', String(id));
       const orderId = await ctx.services.orders.cancel(requireMerchant(ctx), String(id), actorOf(ctx));
-      return ctx.prisma.order.findUniqueOrThrow({ ...query, where: { id: orderId } });
+      return ctx.prisma.order.findUniqueOrThrow({ ...selection(query), where: { id: orderId } });
     },
   }),
 );
@@ -457,7 +457,7 @@ builder.subscriptionField('orderUpdated', (t) =>
         }
       });
     },
-    resolve: (query, change, _args, ctx) => ctx.prisma.order.findUniqueOrThrow({ ...query, where: { id: (change as OrderChanged).orderId } }),
+    resolve: (query, change, _args, ctx) => ctx.prisma.order.findUniqueOrThrow({ ...selection(query), where: { id: (change as OrderChanged).orderId } }),
   }),
 );
 
@@ -497,7 +497,7 @@ builder.subscriptionField('orderEvents', (t) =>
         await source.return?.();
       });
     },
-    resolve: (query, change, _args, ctx) => ctx.prisma.orderEvent.findUniqueOrThrow({ ...query, where: { id: (change as OrderChanged).eventId } }),
+    resolve: (query, change, _args, ctx) => ctx.prisma.orderEvent.findUniqueOrThrow({ ...selection(query), where: { id: (change as OrderChanged).eventId } }),
   }),
 );
 

@@ -80,7 +80,8 @@ export class Orders {
       const connector = await this.connectors.orderConnector(merchantId, command.provider);
       if (!connector.kinds.includes(command.kind)) throw new ProviderNotSupportedError(command.provider, `${command.provider} does not do ${command.kind}`);
       const requestId = newRequestId();
-      const problem = connector.validate?.({ ...input, requestId, callbackUrl: '' });
+      const callbackUrl = `${this.options.publicUrl()}/callbacks/${callbackRoute(command.provider, command.gateway)}?ref=${requestId}`;
+      const problem = connector.validate?.({ ...input, requestId, callbackUrl });
       if (problem) throw new ValidationError(problem.message, problem.field);
       const expiresAt = directionOf[command.kind] === 'IN' ? new Date(Date.now() + (command.expiresInMinutes ?? this.options.orderTtlMinutes) * 60_000) : null;
       const order = await this.prisma.$transaction(async (tx) => {
@@ -118,7 +119,7 @@ export class Orders {
           gateway: command.gateway,
           payee: command.payee,
           description: command.description,
-          callbackUrl: `${this.options.publicUrl()}/callbacks/${callbackRoute(command.provider, command.gateway)}?ref=${requestId}`,
+          callbackUrl,
           clientIp: command.clientIp,
         });
         const instructions = result.instructions ? { ...result.instructions, expiresAt: result.instructions.expiresAt ?? expiresAt ?? undefined } : undefined;

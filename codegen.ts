@@ -6,6 +6,8 @@ const config: CodegenConfig = {
   schema: 'schema.graphql',
   documents: ['examples/**/*.graphql'],
   ignoreNoDocuments: false,
+  // ESM with explicit .js extensions, as this project's TypeScript (NodeNext) requires.
+  emitLegacyCommonJSImports: false,
   generates: {
     'examples/gql/': {
       preset: 'client',

@@ -17,12 +17,19 @@ import { createServices, type Services } from './services/index.js';
 import { schema } from './schema/index.js';
 import type { Caller, Context } from './schema/builder.js';
 import { InvalidCredentialsError, resolveCaller } from './http/auth.js';
+import { queryLimitPlugins } from './http/query-limits.js';
+import { createMemoryRateLimiter, createRedisRateLimiter, credentialKey } from './http/rate-limit.js';
+import { Redis } from 'ioredis';
 import { handleCallbackRequest } from './callbacks/http.js';
-import { loadOrCreateSealingKey } from './services/secrets-key.js';
+import { clientTokenFence } from './http/client-token-fence.js';
+import { handleCheckoutRequest } from './checkout/http.js';
+import { loadOrCreateSealingKey, parsePreviousKeys } from './services/secrets-key.js';
 import { SealedBox } from './services/sealed-box.js';
 import { startSandbox, type RunningSandbox } from './sandbox/server.js';
 import { createSimulators, sandboxCredentials } from './sandbox/index.js';
 import { OrderPoller } from './workers/order-poller.js';
+import { CardChargePoller } from './workers/card-poller.js';
+import { StatementImportWorker } from './workers/statement-import.js';
 import './providers/all.js';
 
 export interface AppOptions {
@@ -57,7 +64,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   if (applied.length) logger.info({ migrations: applied }, 'applied database migrations');
 
   const pubsub = createAppPubSub(config.REDIS_URL);
-  const sealedBox = new SealedBox(await loadOrCreateSealingKey(config.SECRETS_KEY, config.dataDir));
+  const sealedBox = new SealedBox(await loadOrCreateSealingKey(config.SECRETS_KEY, config.dataDir), parsePreviousKeys(config.SECRETS_KEY_PREVIOUS));
   let url = '';
   const publicUrl = () => config.PUBLIC_URL ?? url;
   // The embedded default: every provider simulated in-process, on its own port.
@@ -73,16 +80,24 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     publicUrl,
     sandbox: () => (sandbox ? { url: sandbox.url, credentials: sandboxCredentials } : undefined),
   });
-  const poller = new OrderPoller(db.prisma, services.orders, services.transitions, services.callbacks, logger, {
+  const poller = new OrderPoller(db.prisma, services.orders, services.transitions, services.callbacks, services.idempotency, logger, {
     intervalMs: config.POLL_INTERVAL_MS,
     tickMs: Math.min(1_000, config.POLL_INTERVAL_MS),
     batchSize: 20,
+  });
+  const cardPoller = new CardChargePoller(services.cardCharges, logger, { tickMs: Math.min(5_000, config.POLL_INTERVAL_MS), batchSize: 20 });
+  const statementImport = new StatementImportWorker(db.prisma, services.bank, logger, {
+    intervalMs: config.STATEMENT_IMPORT_INTERVAL_MS,
+    tickMs: Math.min(1_000, config.STATEMENT_IMPORT_INTERVAL_MS),
+    batchSize: 10,
   });
   const production = config.NODE_ENV === 'production';
 
   const yoga = createYoga<Record<string, never>, Context>({
     schema,
     graphqlEndpoint: '/graphql',
+    plugins: [...queryLimitPlugins({ production, introspection: config.GRAPHQL_INTROSPECTION ?? !production }), clientTokenFence()],
+    cors: corsOptions(config.CORS_ORIGINS, production),
     graphiql: production ? false : { title: 'paygraph', subscriptionsProtocol: 'WS' },
     landingPage: false,
     logging: {
@@ -116,13 +131,39 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
 
   async function callerOrThrow(authorization: string | null | undefined): Promise<Caller> {
     try {
-      return await resolveCaller(authorization, services.apiKeys);
+      return await resolveCaller(authorization, services);
     } catch (error) {
       if (error instanceof InvalidCredentialsError) {
         throw new GraphQLError(error.message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
       }
       throw error;
     }
+  }
+
+  const rateLimitRedis = config.REDIS_URL ? new Redis(config.REDIS_URL, { maxRetriesPerRequest: 2 }) : undefined;
+  const rateLimiter = rateLimitRedis ? createRedisRateLimiter(rateLimitRedis) : createMemoryRateLimiter();
+
+  /** Body size, CSRF and rate limits, before yoga reads anything. Answers and returns false when refused. */
+  async function admitGraphQLRequest(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
+    const refuse = (status: number, message: string, headers: Record<string, string> = {}) => {
+      res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify({ errors: [{ message, extensions: { code: status === 429 ? 'RATE_LIMITED' : 'BAD_REQUEST' } }] }));
+      return false;
+    };
+    if (req.method === 'POST') {
+      const length = Number(req.headers['content-length'] ?? NaN);
+      if (Number.isNaN(length)) return refuse(411, 'a Content-Length is required');
+      if (length > config.MAX_BODY_BYTES) return refuse(413, `request body larger than ${config.MAX_BODY_BYTES} bytes`, { connection: 'close' });
+      // A browser can send a form cross-site without a preflight; a JSON body it cannot.
+      if (production && !/^application\/(graphql-response\+)?json\b/i.test(req.headers['content-type'] ?? '')) return refuse(415, 'send GraphQL as application/json');
+    }
+    const ip = (req.socket.remoteAddress ?? '').replace(/^::ffff:/, '');
+    const credential = credentialKey(req.headers.authorization);
+    const verdict = await rateLimiter.check([
+      ...(credential ? [{ rule: 'key', key: credential, limit: { limit: config.RATE_LIMIT_PER_KEY, windowMs: 60_000 } }] : []),
+      { rule: 'ip', key: ip, limit: { limit: config.RATE_LIMIT_PER_IP, windowMs: 60_000 } },
+    ]);
+    if (!verdict.allowed) return refuse(429, `rate limit per ${verdict.rule === 'key' ? 'API key' : 'IP address'} exceeded; retry in ${verdict.retryAfterSeconds} s`, { 'retry-after': String(verdict.retryAfterSeconds) });
+    return true;
   }
 
   // In-flight HTTP requests, so a graceful stop can wait for them.
@@ -148,9 +189,17 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
       return;
     }
     if (path.startsWith('/callbacks/')) {
-      await handleCallbackRequest(req, res, path.slice('/callbacks/'.length), services.callbacks);
+      await handleCallbackRequest(req, res, path.slice('/callbacks/'.length), services.callbacks, {
+        card: (callback) => services.cardCharges.receiveCallback(callback),
+        apinganhang: (callback) => services.bank.statements.receiveWebhook(callback),
+      });
       return;
     }
+    if (path === '/checkout' || path.startsWith('/checkout/')) {
+      await handleCheckoutRequest(req, res, { services, prisma: db.prisma, config, logger, sandbox });
+      return;
+    }
+    if (path === '/graphql' && !(await admitGraphQLRequest(req, res))) return;
     await yoga.requestListener(req, res);
   }
 
@@ -181,7 +230,8 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
         const payload = ctx.connectionParams ?? {};
         const authorization = typeof payload.authorization === 'string' ? payload.authorization : typeof payload.Authorization === 'string' ? payload.Authorization : undefined;
         try {
-          ctx.extra.caller = await resolveCaller(authorization, services.apiKeys);
+          ctx.extra.caller = await resolveCaller(authorization, services);
+          if (ctx.extra.caller.kind === 'merchant') socketsByKey.add(ctx.extra.caller.apiKeyId, ctx.extra.socket);
           return true;
         } catch {
           return false; // graphql-ws closes with 4403 Forbidden
@@ -210,6 +260,13 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     },
     wsServer,
   );
+
+  // A revoked API key closes, on every instance, the WebSocket connections opened with it.
+  const socketsByKey = new SocketsByKey();
+  const revocations = services.pubsub.subscribe('apiKey:revoked')[Symbol.asyncIterator]();
+  void (async () => {
+    for (let next = await revocations.next(); !next.done; next = await revocations.next()) socketsByKey.closeAll(next.value.apiKeyId, 4403, 'Forbidden: API key revoked');
+  })();
 
   let stopping: Promise<void> | undefined;
 
@@ -241,6 +298,8 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
       const address = server.address() as AddressInfo;
       url = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
       if (config.WORKERS) poller.start();
+      if (config.WORKERS) cardPoller.start();
+      if (config.WORKERS) statementImport.start();
       logger.info({ url: `${url}/graphql`, database: db.kind, pubsub: pubsub.kind, sandbox: sandbox?.url }, 'paygraph is listening');
       return url;
     },
@@ -251,6 +310,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
         // Subscriptions end with "going away" so clients reconnect elsewhere.
         for (const client of wsServer.clients) client.close(1001, 'server shutting down');
         await wsHandle.dispose();
+        await revocations.return?.();
         if (inFlight > 0) {
           await Promise.race([
             new Promise<void>((resolve) => (drained = resolve)),
@@ -260,8 +320,11 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
         for (const socket of sockets) socket.destroy();
         await closed;
         await poller.stop();
+        await cardPoller.stop();
+        await statementImport.stop();
         await sandbox?.close();
         await pubsub.close();
+        rateLimitRedis?.disconnect();
         await db.close();
         logger.info('stopped');
       })();
@@ -284,4 +347,30 @@ function printSandboxKey({ merchantId, apiKey }: { merchantId: string; apiKey: s
       '',
     ].join('\n') + '\n',
   );
+}
+
+/** CORS from configuration: a list of origins, "*", or (unset) any origin outside production and none in it. */
+function corsOptions(origins: string | undefined, production: boolean) {
+  if (!origins) return production ? false : undefined;
+  if (origins.trim() === '*') return { origin: '*' };
+  return { origin: origins.split(',').map((origin) => origin.trim()).filter(Boolean), credentials: false };
+}
+
+/** Open WebSocket connections per API key id, forgotten as they close. */
+class SocketsByKey {
+  private readonly sockets = new Map<string, Set<import('ws').WebSocket>>();
+
+  add(apiKeyId: string, socket: import('ws').WebSocket) {
+    const set = this.sockets.get(apiKeyId) ?? new Set();
+    set.add(socket);
+    this.sockets.set(apiKeyId, set);
+    socket.once('close', () => {
+      set.delete(socket);
+      if (set.size === 0) this.sockets.delete(apiKeyId);
+    });
+  }
+
+  closeAll(apiKeyId: string, code: number, reason: string) {
+    for (const socket of this.sockets.get(apiKeyId) ?? []) socket.close(code, reason);
+  }
 }

@@ -42,15 +42,38 @@ export const configSchema = z.object({
     .string()
     .regex(/^[\w-]{1,32}:[A-Za-z0-9+/]{43}=$/, 'expected "<key id>:<base64 of 32 random bytes>"')
     .optional(),
+  /** Keys retired by a rotation, comma-separated "<id>:<base64>": they only open what they sealed (see `paygraph secrets rotate`). */
+  SECRETS_KEY_PREVIOUS: z
+    .string()
+    .regex(/^[\w-]{1,32}:[A-Za-z0-9+/]{43}=(,[\w-]{1,32}:[A-Za-z0-9+/]{43}=)*$/, 'expected "<key id>:<base64>" entries separated by commas')
+    .optional(),
   /** Background work (polling, expiry, retries). Turned off in some tests. */
   WORKERS: bool.default('true'),
   POLL_INTERVAL_MS: z.coerce.number().int().min(50).default(15_000),
+  /**
+   * Time between two imports of one merchant's bank statement (API Ngân hàng).
+   * The provider asks for 10–30 s at most (its bank side refreshes about once a
+   * minute); lower values are for tests against the sandbox.
+   */
+  STATEMENT_IMPORT_INTERVAL_MS: z.coerce.number().int().min(50).max(3_600_000).default(15_000),
   /** How long an idempotency key is remembered. */
   IDEMPOTENCY_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(24),
   /** Default lifetime of a collecting order before it expires (minutes). */
   ORDER_TTL_MINUTES: z.coerce.number().int().min(1).max(60 * 24 * 7).default(30),
+  /** Default lifetime of a client token (what a checkout page holds instead of an API key), in minutes. */
+  CLIENT_TOKEN_TTL_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(60),
   PROVIDER_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(15_000),
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
+  /** Requests per minute per API key or client token (0: no limit). */
+  RATE_LIMIT_PER_KEY: z.coerce.number().int().min(0).default(1200),
+  /** Requests per minute per client IP (0: no limit). */
+  RATE_LIMIT_PER_IP: z.coerce.number().int().min(0).default(2400),
+  /** Largest GraphQL request body accepted. */
+  MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(50 * 1024 * 1024).default(1024 * 1024),
+  /** Origins allowed to call the API from a browser, comma-separated ("*" for any). Unset: any outside production, none in production. */
+  CORS_ORIGINS: z.string().optional(),
+  /** Allow schema introspection in production. */
+  GRAPHQL_INTROSPECTION: bool.optional(),
 });
 
 export type Config = z.infer<typeof configSchema> & {

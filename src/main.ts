@@ -14,6 +14,9 @@ const usage = `usage: paygraph <command>
   migration <name>              create a migration from prisma/schema.prisma
   merchant create [--name N] [--sandbox]
                                 create a merchant and print its first API key once
+  provider set --merchant ID --provider AZCONNECTPAY|APINGANHANG|VNKASH|CARD field=value …
+                                save a provider account (secret fields sealed)
+  secrets rotate                re-seal provider secrets with the current SECRETS_KEY
   schema print                  write schema.graphql from the code
   schema check                  fail when schema.graphql is stale
   sandbox                       run the provider simulators alone
@@ -64,6 +67,32 @@ async function main(argv: string[]) {
       }
       return;
     }
+    case 'provider': {
+      // paygraph provider set --merchant <id> --provider AZCONNECTPAY apiKey=… privateKey=…
+      if (rest[0] !== 'set') throw new UsageError('provider set --merchant <id> --provider <ID> field=value …');
+      const { values, positionals } = parseArgs({ args: rest.slice(1), allowPositionals: true, options: { merchant: { type: 'string' }, provider: { type: 'string' } } });
+      if (!values.merchant || !values.provider) throw new UsageError('provider set needs --merchant and --provider');
+      const fields = Object.fromEntries(
+        positionals.map((pair) => {
+          const at = pair.indexOf('=');
+          if (at < 1) throw new UsageError(`expected field=value, got "${pair}"`);
+          return [pair.slice(0, at), pair.slice(at + 1)];
+        }),
+      );
+      await withAccounts(config(), async (accounts) => {
+        await accounts.set(values.merchant!, values.provider!.toUpperCase() as never, fields);
+        const described = (await accounts.describe(values.merchant!)).find((a) => a.provider === values.provider!.toUpperCase());
+        console.log(JSON.stringify(described, null, 2));
+      });
+      return;
+    }
+    case 'secrets': {
+      if (rest[0] !== 'rotate') throw new UsageError('secrets rotate');
+      await withAccounts(config(), async (accounts) => {
+        console.log(`re-sealed ${await accounts.reseal()} provider account(s) with the current SECRETS_KEY`);
+      });
+      return;
+    }
     case 'schema': {
       const { printedSchema } = await import('./schema/index.js');
       const file = path.resolve('schema.graphql');
@@ -103,6 +132,26 @@ function databaseTarget(cfg: Config) {
   return cfg.DATABASE_URL
     ? ({ kind: 'postgres', url: cfg.DATABASE_URL } as const)
     : ({ kind: 'pglite', dataDir: cfg.dataDir } as const);
+}
+
+/** Opens the database and the sealed provider accounts for a one-off command. */
+async function withAccounts(cfg: Config, work: (accounts: import('./services/provider-accounts.js').ProviderAccounts) => Promise<void>) {
+  await import('./providers/all.js');
+  const { openDatabase } = await import('./db/client.js');
+  const { applyMigrations } = await import('./db/migrations.js');
+  const { ProviderAccounts } = await import('./services/provider-accounts.js');
+  const { SealedBox } = await import('./services/sealed-box.js');
+  const { loadOrCreateSealingKey, parsePreviousKeys } = await import('./services/secrets-key.js');
+  const { createDatabaseNonceSource } = await import('./services/nonces.js');
+  const { defaultHttpOptions } = await import('./providers/http.js');
+  const db = await openDatabase(databaseTarget(cfg));
+  try {
+    await applyMigrations(db);
+    const box = new SealedBox(await loadOrCreateSealingKey(cfg.SECRETS_KEY, cfg.dataDir), parsePreviousKeys(cfg.SECRETS_KEY_PREVIOUS));
+    await work(new ProviderAccounts(db.prisma, box, { http: defaultHttpOptions, nonces: createDatabaseNonceSource(db.prisma) }, () => undefined));
+  } finally {
+    await db.close();
+  }
 }
 
 async function start(cfg: Config) {

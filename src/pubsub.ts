@@ -14,11 +14,41 @@ export interface OrderChanged {
   at: string;
 }
 
+/** A card charge changed (created, settled): cardChargeUpdated(id). Ids and status only: never the card. */
+export interface CardChargeChanged {
+  cardChargeId: string;
+  merchantId: string;
+  eventId: string;
+  status: string;
+  at: string;
+}
+
+/** A bank statement line was imported (by poll or webhook) and matched: transactionReceived(accountId). */
+export interface BankTransactionReceived {
+  bankTransactionId: string;
+  merchantId: string;
+  bankAccountId: string | null;
+}
+
+/** A client token was revoked: its open subscriptions end (clientToken:revoked). */
+export interface ClientTokenRevoked {
+  tokenId: string;
+  orderId: string;
+}
+
 export type PubSubChannels = {
   /** One order's changes: orderUpdated(id). */
   'order:changed': [orderId: string, payload: OrderChanged];
   /** Every order change of one merchant: orderEvents(filter). */
   'merchant:orders': [merchantId: string, payload: OrderChanged];
+  /** One card charge's changes: cardChargeUpdated(id). */
+  'cardCharge:changed': [cardChargeId: string, payload: CardChargeChanged];
+  /** Every new bank statement line of one merchant: transactionReceived(accountId). */
+  'merchant:bank-transactions': [merchantId: string, payload: BankTransactionReceived];
+  /** One client token was revoked: subscriptions opened with it end. */
+  'clientToken:revoked': [tokenId: string, payload: ClientTokenRevoked];
+  /** An API key was revoked: every instance closes the WebSocket connections opened with it. */
+  'apiKey:revoked': [payload: { apiKeyId: string }];
 };
 
 export type AppPubSub = PubSub<PubSubChannels>;

@@ -2,7 +2,7 @@
 // provider's expected answer out. Everything else happens in CallbackInbox.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { CallbackInbox } from '../services/callback-inbox.js';
-import type { InboundCallback } from '../providers/types.js';
+import type { CallbackReply, InboundCallback } from '../providers/types.js';
 
 /** Provider callbacks are small; anything bigger is not one. */
 export const MAX_CALLBACK_BYTES = 64 * 1024;
@@ -23,7 +23,10 @@ async function readBody(req: IncomingMessage): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-export async function handleCallbackRequest(req: IncomingMessage, res: ServerResponse, route: string, inbox: CallbackInbox) {
+/** A route with its own handler instead of the order inbox (card charges are not orders). */
+export type CallbackHandler = (callback: InboundCallback) => Promise<CallbackReply>;
+
+export async function handleCallbackRequest(req: IncomingMessage, res: ServerResponse, route: string, inbox: CallbackInbox, handlers: Record<string, CallbackHandler> = {}) {
   const method = req.method ?? 'GET';
   if (method !== 'GET' && method !== 'POST') {
     res.writeHead(405, { allow: 'GET, POST', 'content-type': 'text/plain' }).end('method not allowed');
@@ -53,6 +56,8 @@ export async function handleCallbackRequest(req: IncomingMessage, res: ServerRes
     rawBody,
     sourceIp: (req.socket.remoteAddress ?? '').replace(/^::ffff:/, ''),
   };
-  const reply = await inbox.receive(decodeURIComponent(route), callback);
+  const name = decodeURIComponent(route);
+  const handler = Object.hasOwn(handlers, name) ? handlers[name] : undefined;
+  const reply = handler ? await handler(callback) : await inbox.receive(name, callback);
   res.writeHead(reply.status, { 'content-type': reply.contentType }).end(reply.body);
 }

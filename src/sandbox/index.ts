@@ -42,7 +42,17 @@ export function createSimulators(options: SimulatorOptions): Simulator[] {
   };
   return [
     createAzConnectPaySimulator(),
-    createApiNganHangSimulator({ hubSettings: hub }),
+    createApiNganHangSimulator({
+      hubSettings: hub,
+      // transaction.confirmed goes to our /callbacks/apinganhang, signed with the secret sandbox merchants get.
+      // A getter: the app's URL is known only once it listens (the simulator keeps this object and reads url when sending).
+      webhook: {
+        get url() {
+          return callback('apinganhang')() ?? '';
+        },
+        secret: String(sandboxCredentials.APINGANHANG.webhookSecret),
+      },
+    }),
     createVnKashSimulator(),
     createCardSimulator({ callbackUrl: callback('card') }),
   ];

@@ -14,6 +14,8 @@ import type { Services } from '../services/index.js';
 /** Who is calling. Every resolver scopes its reads by `merchantId`. */
 export type Caller =
   | { kind: 'merchant'; merchantId: string; apiKeyId: string }
+  /** A frontend's client token: reads one order and follows it, nothing else (see order-access.ts). */
+  | { kind: 'client-token'; merchantId: string; orderId: string; tokenId: string }
   | { kind: 'anonymous' };
 
 export interface Context {
@@ -21,6 +23,8 @@ export interface Context {
   caller: Caller;
   prisma: PrismaClient;
   services: Services;
+  /** Per-request DataLoaders, created on first use (see loaders.ts): one provider call per thing per request. */
+  loaders?: Map<string, unknown>;
 }
 
 export function requireMerchant(ctx: Context): string {
@@ -35,7 +39,7 @@ export function requireMerchant(ctx: Context): string {
 export const builder = new SchemaBuilder<{
   Context: Context;
   PrismaTypes: PrismaTypes;
-  AuthScopes: { merchant: boolean };
+  AuthScopes: { merchant: boolean; orderReader: boolean };
   DefaultFieldNullability: false;
   Scalars: {
     DateTime: { Input: Date; Output: Date };
@@ -46,7 +50,8 @@ export const builder = new SchemaBuilder<{
   defaultFieldNullability: false,
   plugins: [ScopeAuthPlugin, ErrorsPlugin, PrismaPlugin, RelayPlugin],
   scopeAuth: {
-    authScopes: (ctx) => ({ merchant: ctx.caller.kind === 'merchant' }),
+    // orderReader: a merchant, or a client token (order-access.ts then narrows it to its one order).
+    authScopes: (ctx) => ({ merchant: ctx.caller.kind === 'merchant', orderReader: ctx.caller.kind === 'merchant' || ctx.caller.kind === 'client-token' }),
     unauthorizedError: () =>
       new GraphQLError('authentication required: send "Authorization: Bearer <API key>"', {
         extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } },

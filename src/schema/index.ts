@@ -5,6 +5,12 @@ import './scalars.js';
 import './errors.js';
 import './merchant.js';
 import './order.js';
+import './client-token.js';
+import './card-charge.js';
+import './provider-reads.js';
+import './provider-account.js';
+import './bank-account.js';
+import './bank-transaction.js';
 
 export const schema = builder.toSchema();
 

@@ -1,6 +1,7 @@
 // The calling merchant and its API keys.
 import { builder, requireMerchant, selection } from './builder.js';
-import { NotFoundError } from './errors.js';
+import { NotFoundError, ValidationError } from './errors.js';
+import { hasControlCharacters } from '../domain/text.js';
 
 export const MerchantType = builder.prismaObject('Merchant', {
   description: 'A business using paygraph. Every record belongs to one merchant.',
@@ -49,9 +50,12 @@ builder.mutationField('createApiKey', (t) =>
   t.field({
     type: CreatedApiKey,
     authScopes: { merchant: true },
+    errors: { types: [ValidationError] },
     args: { name: t.arg.string({ required: true }) },
     resolve: async (_root, { name }, ctx) => {
-      const { key, record } = await ctx.services.apiKeys.create(requireMerchant(ctx), name);
+      const merchantId = requireMerchant(ctx);
+      if (!name.trim() || name.length > 100 || hasControlCharacters(name)) throw new ValidationError('name: 1–100 characters, no control characters', 'name');
+      const { key, record } = await ctx.services.apiKeys.create(merchantId, name.trim());
       return { apiKeyId: record.id, secret: key };
     },
   }),

@@ -3,15 +3,18 @@
 import { Repeater } from 'graphql-yoga';
 import { builder, requireMerchant, selection, type Context } from './builder.js';
 import { NotFoundError, ValidationError, ErrorInterface } from './errors.js';
-import { ProviderNotSupportedError, ProviderRefusedError, ProviderUnavailableError } from '../providers/errors.js';
+import { ProviderAuthError, ProviderNotSupportedError, ProviderRefusedError, ProviderUnavailableError } from '../providers/errors.js';
+import { ProviderEnum } from './provider-errors.js';
 import { IdempotencyConflictError, IdempotencyKeyReusedError } from '../services/idempotency.js';
 import type { CreateOrderCommand } from '../services/orders.js';
+import { MissingProviderAccountError } from '../services/provider-accounts.js';
 import { orderStatuses } from '../domain/order-status.js';
-import { orderKinds, providerIds, type OrderKind, type ProviderId } from '../providers/types.js';
+import { hasControlCharacters } from '../domain/text.js';
+import { orderKinds, type OrderKind, type ProviderId } from '../providers/types.js';
 import type { Prisma } from '../generated/prisma/client.js';
 import type { OrderChanged } from '../pubsub.js';
+import { readableOrder, watchOrderAccess } from './order-access.js';
 
-export const ProviderEnum = builder.enumType('Provider', { values: providerIds });
 export const OrderKindEnum = builder.enumType('OrderKind', {
   values: orderKinds,
   description: 'CASH_IN/CASH_OUT: AZConnectPay. HUB_PAYIN/HUB_PAYOUT: API Ngân hàng Payment Hub. DEPOSIT/WITHDRAWAL/TRANSFER: VNKash. BANK_TRANSFER: verified against your bank statement.',
@@ -20,7 +23,7 @@ export const OrderStatusEnum = builder.enumType('OrderStatus', {
   values: orderStatuses,
   description: 'PENDING → PROCESSING → SUCCEEDED | FAILED | EXPIRED | CANCELLED. NEEDS_REVIEW: money arrived, but not as expected (see reviewReason); a human settles it.',
 });
-const EventCauseEnum = builder.enumType('EventCause', { values: ['API', 'CALLBACK', 'POLL', 'MATCH', 'EXPIRY', 'MANUAL'] as const });
+export const EventCauseEnum = builder.enumType('EventCause', { values: ['API', 'CALLBACK', 'POLL', 'MATCH', 'EXPIRY', 'MANUAL'] as const });
 
 interface InstructionsShape {
   bankCode?: string;
@@ -116,40 +119,6 @@ export const OrderEventType = builder.prismaObject('OrderEvent', {
 
 // ---- typed errors -------------------------------------------------------
 
-builder.objectType(ProviderRefusedError, {
-  name: 'ProviderRefusedError',
-  description: 'The provider answered and refused; nothing moved.',
-  interfaces: [ErrorInterface],
-  isTypeOf: (e) => e instanceof ProviderRefusedError,
-  fields: (t) => ({
-    provider: t.field({ type: ProviderEnum, resolve: (e) => e.provider }),
-    code: t.exposeString('code', { description: "The provider's own code." }),
-    retryable: t.boolean({ resolve: (e) => e.retryable }),
-    orderId: t.string({ nullable: true, resolve: (e) => (e as { orderId?: string }).orderId ?? null }),
-  }),
-});
-
-builder.objectType(ProviderUnavailableError, {
-  name: 'ProviderUnavailableError',
-  description:
-    'The provider could not be reached or broke. When outcomeUnknown is true the order exists and the request may have reached the provider: it is settled by status queries, never re-sent; watch orderId.',
-  interfaces: [ErrorInterface],
-  isTypeOf: (e) => e instanceof ProviderUnavailableError,
-  fields: (t) => ({
-    provider: t.field({ type: ProviderEnum, resolve: (e) => e.provider }),
-    outcomeUnknown: t.exposeBoolean('outcomeUnknown'),
-    orderId: t.string({ nullable: true, resolve: (e) => (e as { orderId?: string }).orderId ?? null }),
-  }),
-});
-
-builder.objectType(ProviderNotSupportedError, {
-  name: 'ProviderNotSupportedError',
-  description: 'The provider has no such operation.',
-  interfaces: [ErrorInterface],
-  isTypeOf: (e) => e instanceof ProviderNotSupportedError,
-  fields: (t) => ({ provider: t.field({ type: ProviderEnum, resolve: (e) => e.provider }) }),
-});
-
 builder.objectType(IdempotencyKeyReusedError, {
   name: 'IdempotencyKeyReusedError',
   description: 'This idempotency key was used before with a different input. Use a new key for a new operation.',
@@ -166,7 +135,7 @@ builder.objectType(IdempotencyConflictError, {
   fields: (t) => ({ key: t.exposeString('key') }),
 });
 
-const createErrors = [ValidationError, ProviderRefusedError, ProviderUnavailableError, ProviderNotSupportedError, IdempotencyKeyReusedError, IdempotencyConflictError];
+const createErrors = [ValidationError, ProviderRefusedError, ProviderUnavailableError, ProviderNotSupportedError, ProviderAuthError, MissingProviderAccountError, IdempotencyKeyReusedError, IdempotencyConflictError];
 
 // ---- queries ------------------------------------------------------------
 
@@ -204,10 +173,13 @@ builder.queryField('order', (t) =>
   t.prismaField({
     type: 'Order',
     nullable: true,
-    description: 'One of your orders (null when there is none with this id).',
-    authScopes: { merchant: true },
+    description: 'One of your orders (null when there is none with this id). A client token reads its own order only.',
+    authScopes: { orderReader: true },
     args: { id: t.arg.id({ required: true }) },
-    resolve: (query, _root, { id }, ctx) => (isUuid(String(id)) ? ctx.prisma.order.findFirst({ ...selection(query), where: { id: String(id), merchantId: requireMerchant(ctx) } }) : null),
+    resolve: async (query, _root, { id }, ctx) => {
+      const scope = await readableOrder(ctx, String(id));
+      return scope && isUuid(scope.id) ? ctx.prisma.order.findFirst({ ...selection(query), where: scope }) : null;
+    },
   }),
 );
 
@@ -294,14 +266,14 @@ function checkCommon(input: CommonInput) {
   if (input.amount <= 0n) throw new ValidationError('amount must be a positive whole number of đồng', 'amount');
   if (input.amount > 100_000_000_000n) throw new ValidationError('amount is larger than any provider accepts', 'amount');
   if (!/^[\x21-\x7e]{1,255}$/.test(input.idempotencyKey)) throw new ValidationError('idempotencyKey: 1–255 printable ASCII characters, no spaces', 'idempotencyKey');
-  if (input.merchantReference && input.merchantReference.length > 128) throw new ValidationError('merchantReference: at most 128 characters', 'merchantReference');
-  if (input.description && input.description.length > 255) throw new ValidationError('description: at most 255 characters', 'description');
+  if (input.merchantReference && (input.merchantReference.length > 128 || hasControlCharacters(input.merchantReference))) throw new ValidationError('merchantReference: at most 128 characters, no control characters', 'merchantReference');
+  if (input.description && (input.description.length > 255 || hasControlCharacters(input.description))) throw new ValidationError('description: at most 255 characters, no control characters', 'description');
 }
 
 function checkPayee(payee: PayeeShape) {
   for (const field of ['accountNumber', 'accountName', 'bankCode'] as const) {
     const value = payee[field].trim();
-    if (!value || value.length > 128) throw new ValidationError(`payee.${field}: 1–128 characters`, `payee.${field}`);
+    if (!value || value.length > 128 || hasControlCharacters(value)) throw new ValidationError(`payee.${field}: 1–128 characters, no control characters`, `payee.${field}`);
   }
   return { accountNumber: payee.accountNumber.trim(), accountName: payee.accountName.trim(), bankCode: payee.bankCode.trim().toUpperCase() };
 }
@@ -388,7 +360,7 @@ defineCreate<typeof CreateVnKashWithdrawalInput.$inferInput>('createVnKashWithdr
 
 defineCreate<typeof CreateVnKashTransferInput.$inferInput>('createVnKashTransfer', 'Send money from the VNKash wallet to another VNKash user.', CreateVnKashTransferInput as never, (input) => {
   const account = input.account.trim();
-  if (!account || account.length > 128) throw new ValidationError('account: a phone number or e-mail', 'account');
+  if (!account || account.length > 128 || hasControlCharacters(account)) throw new ValidationError('account: a phone number or e-mail', 'account');
   return { provider: 'VNKASH', kind: 'TRANSFER', payee: { accountNumber: account, accountName: account, bankCode: 'VNKASH' } };
 });
 
@@ -427,31 +399,36 @@ builder.mutationField('cancelOrder', (t) =>
 builder.subscriptionField('orderUpdated', (t) =>
   t.prismaField({
     type: 'Order',
-    description: "One order's changes. The first message is its current state, so a late subscriber misses nothing.",
-    authScopes: { merchant: true },
+    description: "One order's changes. The first message is its current state, so a late subscriber misses nothing. A client token follows its own order only, and the subscription ends when the token is revoked or expires.",
+    authScopes: { orderReader: true },
     args: { id: t.arg.id({ required: true }) },
     subscribe: (_root, { id }, ctx) => {
-      const merchantId = requireMerchant(ctx);
       const orderId = String(id);
       return new Repeater<OrderChanged>(async (push, stop) => {
+        const access = await watchOrderAccess(ctx, orderId);
         // Listen first, then read: a change between the two arrives twice, never zero times.
         const changes = ctx.services.pubsub.subscribe('order:changed', orderId)[Symbol.asyncIterator]();
         let next = changes.next();
-        const owned = isUuid(orderId) && (await ctx.prisma.order.findFirst({ where: { id: orderId, merchantId }, select: { id: true, status: true } }));
+        const owned = access.scope && isUuid(orderId) && (await ctx.prisma.order.findFirst({ where: access.scope, select: { id: true, merchantId: true, status: true } }));
         if (!owned) {
+          access.close();
           await changes.return?.();
           stop(new NotFoundError('Order', orderId));
           return;
         }
-        await push({ orderId, merchantId, eventId: '', status: owned.status, at: new Date().toISOString() });
+        await push({ orderId, merchantId: owned.merchantId, eventId: '', status: owned.status, at: new Date().toISOString() });
         let stopped = false;
         void stop.then(() => {
           stopped = true;
+          access.close();
           void changes.return?.();
         });
+        // A revoked or expired client token ends the subscription at once, not at the next change.
+        void access.ended.then((reason) => stop(reason));
         while (!stopped) {
           const { value, done } = await next;
           if (done || stopped) break;
+          if (!(await access.stillAllowed())) break;
           await push(value);
           next = changes.next();
         }

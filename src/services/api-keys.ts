@@ -1,24 +1,15 @@
 // Merchant API keys: random, shown once, stored as a sha256 hash, listed by
 // prefix, revocable. A key is `pg_sk_` followed by 40 base62 characters.
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { PrismaClient } from '../generated/prisma/client.js';
+import type { AppPubSub } from '../pubsub.js';
+import { generateSecretToken, hashSecretToken, hasSecretTokenShape, sameHash } from './secret-tokens.js';
 
 const KEY_PREFIX = 'pg_sk_';
-const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 const SHOWN_PREFIX_LENGTH = KEY_PREFIX.length + 8;
 
-export function generateApiKey(): string {
-  // Rejection sampling keeps every character uniform.
-  let out = '';
-  while (out.length < 40) {
-    for (const byte of randomBytes(48)) {
-      if (byte < 248 && out.length < 40) out += BASE62[byte % 62];
-    }
-  }
-  return KEY_PREFIX + out;
-}
+export const generateApiKey = (): string => generateSecretToken(KEY_PREFIX);
 
-export const hashApiKey = (key: string) => createHash('sha256').update(key).digest('hex');
+export const hashApiKey = hashSecretToken;
 
 export interface AuthenticatedKey {
   apiKeyId: string;
@@ -26,7 +17,11 @@ export interface AuthenticatedKey {
 }
 
 export class ApiKeys {
-  constructor(private readonly prisma: PrismaClient) {}
+  /** `pubsub`: where revocations are announced, so open connections close on every instance. */
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly pubsub?: AppPubSub,
+  ) {}
 
   /** Creates a key; the returned `key` is the only time it is ever visible. */
   async create(merchantId: string, name = 'default') {
@@ -39,14 +34,13 @@ export class ApiKeys {
 
   /** Resolves a presented key to its merchant, or null (unknown, malformed or revoked). */
   async authenticate(presented: string): Promise<AuthenticatedKey | null> {
-    if (!presented.startsWith(KEY_PREFIX) || presented.length !== KEY_PREFIX.length + 40) return null;
+    if (!hasSecretTokenShape(presented, KEY_PREFIX)) return null;
     const hash = hashApiKey(presented);
     const record = await this.prisma.apiKey.findUnique({
       where: { secretHash: hash },
       select: { id: true, merchantId: true, secretHash: true, revokedAt: true },
     });
-    // The lookup is by hash already; the constant-time compare keeps it so if the index ever changes.
-    if (!record || record.revokedAt || !timingSafeEqual(Buffer.from(record.secretHash), Buffer.from(hash))) return null;
+    if (!record || record.revokedAt || !sameHash(record.secretHash, hash)) return null;
     return { apiKeyId: record.id, merchantId: record.merchantId };
   }
 
@@ -60,6 +54,7 @@ export class ApiKeys {
       where: { id: apiKeyId, merchantId, revokedAt: null },
       data: { revokedAt: new Date() },
     });
+    if (result.count === 1) this.pubsub?.publish('apiKey:revoked', { apiKeyId });
     return result.count === 1;
   }
 }

@@ -5,6 +5,7 @@
 import type { PrismaClient } from '../generated/prisma/client.js';
 import type { CallbackReply, InboundCallback, ProviderId } from '../providers/types.js';
 import { callbackRoute } from '../providers/registry.js';
+import { isReference } from '../domain/text.js';
 import type { Logger } from '../logger.js';
 import type { Orders } from './orders.js';
 import type { OrderTransitions } from './order-transitions.js';
@@ -32,6 +33,10 @@ export class CallbackInbox {
     const log = this.logger.child({ route: routeName, sourceIp: callback.sourceIp });
 
     const lookup = route.locate(callback);
+    if (lookup && [lookup.requestId, lookup.providerReference].some((ref) => ref !== undefined && !isReference(ref))) {
+      log.warn('callback with a malformed order reference; refused');
+      return reply(400, 'malformed order reference');
+    }
     if (!lookup || (!lookup.requestId && !lookup.providerReference)) {
       log.warn('callback without an order reference; refused');
       return reply(400, 'missing order reference');
@@ -64,7 +69,8 @@ export class CallbackInbox {
           orderId: order.id,
           method: callback.method,
           sourceIp: callback.sourceIp,
-          body: callback.method === 'GET' ? callback.url.search : callback.rawBody,
+          // PostgreSQL text cannot hold NUL; keep the rest byte for byte.
+          body: (callback.method === 'GET' ? callback.url.search : callback.rawBody).replaceAll('\u0000', '\\u0000'),
         },
         select: { id: true },
       });

@@ -13,6 +13,10 @@ import { Orders } from './orders.js';
 import { ProviderAccounts, type SandboxAccess } from './provider-accounts.js';
 import { CallbackInbox } from './callback-inbox.js';
 import { createDatabaseNonceSource } from './nonces.js';
+import { ProviderReads } from './provider-reads.js';
+import { CardCharges } from './card-charges.js';
+import { createBankServices } from './bank.js';
+import { ClientTokens } from './client-tokens.js';
 import type { SealedBox } from './sealed-box.js';
 
 export interface ServiceDeps {
@@ -28,7 +32,7 @@ export interface ServiceDeps {
 
 export function createServices(deps: ServiceDeps) {
   const { prisma, pubsub, logger, config } = deps;
-  const apiKeys = new ApiKeys(prisma);
+  const apiKeys = new ApiKeys(prisma, pubsub);
   const merchants = new Merchants(prisma, apiKeys);
   const providerAccounts = new ProviderAccounts(
     prisma,
@@ -51,7 +55,11 @@ export function createServices(deps: ServiceDeps) {
     firstPollAfterMs: Math.min(config.POLL_INTERVAL_MS, 30_000),
   });
   const callbacks = new CallbackInbox(prisma, providerAccounts, orders, transitions, logger);
-  return { pubsub, apiKeys, merchants, providerAccounts, idempotency, transitions, orders, callbacks };
+  const providerReads = new ProviderReads(providerAccounts);
+  const cardCharges = new CardCharges(deps, providerAccounts, idempotency);
+  const bank = createBankServices(deps, { providerAccounts, transitions, idempotency });
+  const clientTokens = new ClientTokens(prisma, pubsub, { defaultTtlMinutes: config.CLIENT_TOKEN_TTL_MINUTES, publicUrl: deps.publicUrl });
+  return { pubsub, apiKeys, merchants, providerAccounts, providerReads, idempotency, transitions, orders, callbacks, cardCharges, bank, clientTokens };
 }
 
 export type Services = ReturnType<typeof createServices>;

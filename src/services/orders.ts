@@ -4,12 +4,13 @@
 import { randomBytes } from 'node:crypto';
 import type { PrismaClient } from '../generated/prisma/client.js';
 import { directionOf, type OrderConnector, type OrderKind, type Payee, type ProviderId, type OrderRef } from '../providers/types.js';
-import { ProviderError, ProviderNotSupportedError, ProviderRefusedError, ProviderUnavailableError } from '../providers/errors.js';
+import { ProviderAuthError, ProviderError, ProviderNotSupportedError, ProviderRefusedError, ProviderUnavailableError } from '../providers/errors.js';
 import { isFinal } from '../domain/order-status.js';
 import type { Logger } from '../logger.js';
 import { Idempotency, IdempotencyConflictError, IdempotencyKeyReusedError, type StoredResult } from './idempotency.js';
 import { OrderTransitions, toJson, type EventCause } from './order-transitions.js';
 import { ValidationError, NotFoundError } from '../schema/errors.js';
+import { MissingProviderAccountError } from './provider-accounts.js';
 
 export interface ConnectorSource {
   orderConnector(merchantId: string, provider: ProviderId): Promise<OrderConnector>;
@@ -57,7 +58,7 @@ export interface OrdersOptions {
   firstPollAfterMs: number;
 }
 
-const errorTypes = { ProviderRefusedError, ProviderUnavailableError, ProviderNotSupportedError, ValidationError, IdempotencyKeyReusedError, IdempotencyConflictError };
+const errorTypes = { ProviderRefusedError, ProviderAuthError, ProviderUnavailableError, ProviderNotSupportedError, ValidationError, IdempotencyKeyReusedError, IdempotencyConflictError, MissingProviderAccountError };
 
 export class Orders {
   constructor(

@@ -29,7 +29,7 @@ export class ProviderAccounts {
   constructor(
     private readonly prisma: PrismaClient,
     private readonly box: SealedBox,
-    private readonly context: ConnectorContext,
+    readonly context: ConnectorContext,
     private readonly sandbox: () => SandboxAccess | undefined,
   ) {}
 
@@ -62,6 +62,40 @@ export class ProviderAccounts {
       create: { merchantId, provider, ...data },
       update: data,
     });
+  }
+
+  /** What a merchant may see of its accounts: settings, and for secrets only whether set and the last four characters. */
+  async describe(merchantId: string) {
+    const accounts = await this.prisma.providerAccount.findMany({ where: { merchantId }, orderBy: { provider: 'asc' } });
+    return accounts.map((account) => {
+      const module = providerModule(account.provider as ProviderId);
+      const hints = account.secretHints as Record<string, string>;
+      return {
+        provider: account.provider as ProviderId,
+        enabled: account.enabled,
+        settings: account.settings as Record<string, unknown>,
+        secrets: module.secretFields.map((name) => ({ name, isSet: name in hints, hint: hints[name] ?? null })),
+        updatedAt: account.updatedAt,
+      };
+    });
+  }
+
+  /** Re-seals every account with the current key (after a rotation); returns how many rows changed. */
+  async reseal(): Promise<number> {
+    let changed = 0;
+    const accounts = await this.prisma.providerAccount.findMany({ where: { sealedSecrets: { not: null } } });
+    for (const account of accounts) {
+      const associated = aad(account.merchantId, account.provider as ProviderId);
+      if (this.box.isCurrent(account.sealedSecrets!)) continue;
+      const secrets = this.box.open(account.sealedSecrets!, associated);
+      // Guarded by the old value: a concurrent `set` wins, and is already sealed with the current key.
+      const result = await this.prisma.providerAccount.updateMany({
+        where: { id: account.id, sealedSecrets: account.sealedSecrets },
+        data: { sealedSecrets: this.box.seal(secrets, associated) },
+      });
+      changed += result.count;
+    }
+    return changed;
   }
 
   /** The connector's credentials for this merchant (secrets opened). */

@@ -1,6 +1,6 @@
 // AES-256-GCM sealing of small JSON secrets, with the key id in the envelope so
 // keys can be rotated: "v1.<key id>.<iv>.<tag>.<ciphertext>" (base64url parts).
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
 import type { SealingKey } from './secrets-key.js';
 
 export class SealedBox {
@@ -18,6 +18,22 @@ export class SealedBox {
     const ciphertext = Buffer.concat([cipher.update(JSON.stringify(value), 'utf8'), cipher.final()]);
     const parts = [iv, cipher.getAuthTag(), ciphertext].map((part) => part.toString('base64url'));
     return ['v1', this.current.id, ...parts].join('.');
+  }
+
+  /**
+   * A deterministic keyed digest (HMAC-SHA256 under a key derived from the
+   * current sealing key), to compare secrets without storing anything an
+   * offline guess could confirm: a plain hash of a 15-digit card code can be
+   * brute-forced, this cannot without the key. Changes when the key rotates.
+   */
+  fingerprint(value: string, purpose: string): string {
+    const key = createHmac('sha256', this.current.key).update(`fingerprint:${purpose}`).digest();
+    return createHmac('sha256', key).update(value).digest('base64url');
+  }
+
+  /** True when `sealed` was sealed with the current key (nothing to re-seal). */
+  isCurrent(sealed: string): boolean {
+    return sealed.split('.')[1] === this.current.id;
   }
 
   /** The associated data binds a sealed value to its row: a value copied to another row will not open. */

@@ -29,3 +29,8 @@ export async function loadOrCreateSealingKey(configured: string | undefined, dat
   await chmod(file, 0o600).catch(() => {});
   return parseSealingKey(await readFile(file, 'utf8'));
 }
+
+/** The retired keys from SECRETS_KEY_PREVIOUS. */
+export function parsePreviousKeys(configured: string | undefined): SealingKey[] {
+  return configured ? configured.split(',').map(parseSealingKey) : [];
+}

@@ -7,8 +7,10 @@ import type { Logger } from '../logger.js';
 import type { Orders } from '../services/orders.js';
 import type { OrderTransitions } from '../services/order-transitions.js';
 import type { CallbackInbox } from '../services/callback-inbox.js';
+import type { Idempotency } from '../services/idempotency.js';
 import { directionOf, type OrderKind } from '../providers/types.js';
 import { isFinal, type OrderStatus } from '../domain/order-status.js';
+import { PeriodicWorker } from './periodic.js';
 
 export interface PollerOptions {
   /** Time between two looks at the same order. */
@@ -20,42 +22,17 @@ export interface PollerOptions {
 
 const ACTOR = 'worker:poller';
 
-export class OrderPoller {
-  private readonly abort = new AbortController();
-  private running: Promise<void> | undefined;
-
+export class OrderPoller extends PeriodicWorker {
   constructor(
     private readonly prisma: PrismaClient,
     private readonly orders: Orders,
     private readonly transitions: OrderTransitions,
     private readonly inbox: CallbackInbox,
-    private readonly logger: Logger,
+    private readonly idempotency: Idempotency,
+    logger: Logger,
     private readonly options: PollerOptions,
-  ) {}
-
-  start() {
-    this.running ??= this.loop();
-  }
-
-  async stop() {
-    this.abort.abort();
-    await this.running;
-  }
-
-  private async loop() {
-    while (!this.abort.signal.aborted) {
-      try {
-        const worked = (await this.pass()) + (await this.inbox.retryFailed());
-        if (worked > 0) continue; // more may be due: go again at once
-      } catch (error) {
-        if (this.abort.signal.aborted) return;
-        this.logger.error({ err: error }, 'poller pass failed');
-      }
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, this.options.tickMs);
-        this.abort.signal.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
-      });
-    }
+  ) {
+    super(logger, 'order-poller', options.tickMs);
   }
 
   /** Claims due orders and settles each; returns how many it claimed. */
@@ -70,11 +47,12 @@ export class OrderPoller {
         ORDER BY "nextPollAt" LIMIT ${this.options.batchSize} FOR UPDATE SKIP LOCKED)
       RETURNING "id"`;
     for (const { id } of due) {
-      if (this.abort.signal.aborted) break;
+      if (this.stopping) break;
       await this.settle(id).catch((error) => this.logger.warn({ orderId: id, err: (error as Error).message }, 'could not poll an order; will try again'));
     }
     const expired = await this.expireUnpolled();
-    return due.length + expired;
+    await this.purgeExpiredKeys();
+    return due.length + expired + (await this.inbox.retryFailed());
   }
 
   private async settle(orderId: string) {
@@ -90,6 +68,16 @@ export class OrderPoller {
 
   private shouldExpire(order: { kind: string; expiresAt: Date | null }, status: OrderStatus) {
     return directionOf[order.kind as OrderKind] === 'IN' && order.expiresAt !== null && order.expiresAt <= new Date() && (status === 'PENDING' || status === 'PROCESSING');
+  }
+
+  private lastPurge = 0;
+
+  /** Idempotency keys past IDEMPOTENCY_TTL_HOURS are forgotten (once a minute is plenty). */
+  private async purgeExpiredKeys() {
+    if (Date.now() - this.lastPurge < 60_000) return;
+    this.lastPurge = Date.now();
+    const { count } = await this.idempotency.purgeExpired();
+    if (count) this.logger.info({ count }, 'forgot expired idempotency keys');
   }
 
   /** Local-only orders (bank transfers matched against statements) expire without a provider query. */

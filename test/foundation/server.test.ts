@@ -61,8 +61,8 @@ describe('the server', () => {
 
   it('creates a key shown once, lists it by prefix, and revokes it for good', async () => {
     const m = await createMerchant(t.app);
-    const created = await gql(t.url, 'mutation { createApiKey(name: "ci") { secret apiKey { id prefix name } } }', {}, m.apiKey);
-    const { secret, apiKey } = created.data.createApiKey;
+    const created = await gql(t.url, 'mutation { createApiKey(name: "ci") { ... on MutationCreateApiKeySuccess { data { secret apiKey { id prefix name } } } } }', {}, m.apiKey);
+    const { secret, apiKey } = created.data.createApiKey.data;
     expect(secret).toMatch(/^pg_sk_[0-9A-Za-z]{40}$/);
     expect(secret.startsWith(apiKey.prefix)).toBe(true);
     const stored = await t.app.db.prisma.apiKey.findUniqueOrThrow({ where: { id: apiKey.id } });
@@ -72,6 +72,12 @@ describe('the server', () => {
     const revoked = await gql(t.url, 'mutation($id: ID!) { revokeApiKey(id: $id) { __typename ... on MutationRevokeApiKeySuccess { data { revokedAt } } } }', { id: apiKey.id }, m.apiKey);
     expect(revoked.data.revokeApiKey.data.revokedAt).toBeTruthy();
     expect((await gql(t.url, '{ merchant { id } }', {}, secret)).status).toBe(401);
+  });
+
+  it('refuses a key name with control characters', async () => {
+    const m = await createMerchant(t.app);
+    const created = await gql(t.url, 'mutation($name: String!) { createApiKey(name: $name) { __typename ... on ValidationError { field } } }', { name: 'ci\u0000' }, m.apiKey);
+    expect(created.data.createApiKey).toEqual({ __typename: 'ValidationError', field: 'name' });
   });
 
   it("cannot revoke another merchant's key", async () => {

@@ -123,3 +123,36 @@ describe('Payment Hub and VNKash orders', () => {
     expect((await gql(t.url, `query($id: ID!) { order(id: $id) { id } }`, { id: theirs.id }, merchant.apiKey)).data.order).toBeNull();
   });
 });
+
+describe('provider reads', () => {
+  let t: TestApp;
+  let merchant: { merchantId: string; apiKey: string };
+  beforeAll(async () => {
+    t = await startTestApp();
+    merchant = await createMerchant(t.app);
+  });
+  afterAll(() => t.stop());
+
+  it('lists AZConnectPay banks from the provider', async () => {
+    const response = await gql(t.url, `{ azConnectPayBanks { __typename ... on QueryAzConnectPayBanksSuccess { data { source banks { code name } } } } }`, {}, merchant.apiKey);
+    const list = response.data.azConnectPayBanks.data;
+    expect(list.source).toBe('PROVIDER');
+    expect(list.banks).toContainEqual({ code: 'VCB', name: 'Vietcombank' });
+  });
+
+  it('reads the VNKash balance and looks up names and bank accounts', async () => {
+    const balance = await gql(t.url, `{ vnKashBalance { ... on QueryVnKashBalanceSuccess { data { currency balance } } } }`, {}, merchant.apiKey);
+    expect(balance.data.vnKashBalance.data[0].currency).toBe('VND');
+    expect(BigInt(balance.data.vnKashBalance.data[0].balance)).toBeGreaterThan(0n);
+    const name = await gql(t.url, `{ vnKashLookupName(account: "840909090909") { __typename ... on QueryVnKashLookupNameSuccess { data { name } } } }`, {}, merchant.apiKey);
+    expect(name.data.vnKashLookupName.data.name).toBe('Nguyen Hong Duc');
+    const bank = await gql(t.url, `{ vnKashLookupBankAccount(payment: DAB, account: "0102030405") { ... on QueryVnKashLookupBankAccountSuccess { data { name } } } }`, {}, merchant.apiKey);
+    expect(bank.data.vnKashLookupBankAccount.data.name).toBe('LE DUONG SY MY');
+  });
+
+  it('turns a provider refusal of a lookup into a typed error with the document’s meaning', async () => {
+    const unknown = await gql(t.url, `{ vnKashLookupName(account: "nobody@example.vn") { __typename ... on ProviderRefusedError { code message } } }`, {}, merchant.apiKey);
+    expect(unknown.data.vnKashLookupName).toMatchObject({ __typename: 'ProviderRefusedError', code: '1' });
+    expect(unknown.data.vnKashLookupName.message).toMatch(/does not exist/i);
+  });
+});

@@ -1,69 +1,9 @@
 // Gateway statuses (SharkPay, WowPay through the Hub) are not documented.
-// Decision (providers.md §2): map them by name, keep the raw value, and never
-// guess: anything else, numeric codes included, maps to null.
+// Decision (providers.md §2): map them by name as for AZConnectPay, keep the raw
+// value, and never guess (the shared table: ../status-by-name.ts).
 import type { ProviderReportedStatus } from '../../domain/order-status.js';
 
-export const knownGatewayStatuses = [
-  'SUCCESS',
-  'SUCCEEDED',
-  'COMPLETED',
-  'PAID',
-  'FAILED',
-  'FAIL',
-  'ERROR',
-  'CANCEL',
-  'CANCELED',
-  'CANCELLED',
-  'REJECTED',
-  'EXPIRED',
-  'PENDING',
-  'WAITING',
-  'CREATED',
-  'PROCESSING',
-] as const;
-export type KnownGatewayStatus = (typeof knownGatewayStatuses)[number];
-
-function isKnown(value: string): value is KnownGatewayStatus {
-  return (knownGatewayStatuses as readonly string[]).includes(value);
-}
-
-function mapKnown(status: KnownGatewayStatus): ProviderReportedStatus {
-  switch (status) {
-    case 'SUCCESS':
-    case 'SUCCEEDED':
-    case 'COMPLETED':
-    case 'PAID':
-      return 'SUCCEEDED';
-    // A cancelled gateway order is a failed payment for us: the payer can't resume it.
-    case 'FAILED':
-    case 'FAIL':
-    case 'ERROR':
-    case 'CANCEL':
-    case 'CANCELED':
-    case 'CANCELLED':
-    case 'REJECTED':
-      return 'FAILED';
-    case 'EXPIRED':
-      return 'EXPIRED';
-    case 'PENDING':
-    case 'WAITING':
-    case 'CREATED':
-      return 'PENDING';
-    case 'PROCESSING':
-      return 'PROCESSING';
-    default: {
-      // Fails to compile when a status is added above without a mapping.
-      const unhandled: never = status;
-      return unhandled;
-    }
-  }
-}
-
-/** null: a value we do not know (e.g. "2", "REFUNDING"); the caller keeps the raw value and leaves the order alone. */
-export function mapGatewayStatus(raw: string): ProviderReportedStatus | null {
-  const normalized = raw.trim().toUpperCase();
-  return isKnown(normalized) ? mapKnown(normalized) : null;
-}
+export { statusNames as knownGatewayStatuses, mapStatusByName as mapGatewayStatus, type StatusName as KnownGatewayStatus } from '../status-by-name.js';
 
 /**
  * What a report may claim actually moved: the paid amount when the gateway

@@ -1,0 +1,249 @@
+// Telco card charges: the CardCharge and CardChargeEvent types, submitting a
+// card, reading and refreshing charges, and the subscription that streams one
+// charge's changes. The card's code and serial are never exposed: only their
+// last four characters (maskedCode, maskedSerial).
+import { Repeater } from 'graphql-yoga';
+import { builder, requireMerchant, selection, type Context } from './builder.js';
+import { NotFoundError, ValidationError, ErrorInterface } from './errors.js';
+import { EventCauseEnum } from './order.js';
+import { ProviderNotSupportedError, ProviderRefusedError, ProviderUnavailableError } from '../providers/errors.js';
+import { IdempotencyConflictError, IdempotencyKeyReusedError } from '../services/idempotency.js';
+import { CardRefusedError } from '../services/card-charges.js';
+import { storedFailureOf } from '../services/card-charge-outcome.js';
+import type { Prisma } from '../generated/prisma/client.js';
+import type { CardChargeChanged } from '../pubsub.js';
+
+const cardChargeStatuses = ['PENDING', 'SUCCEEDED', 'FAILED'] as const;
+const cardFailureCodes = ['CARD_INVALID', 'PROVIDER_MAINTENANCE', 'SUBMISSION_REJECTED'] as const;
+
+export const CardChargeStatusEnum = builder.enumType('CardChargeStatus', {
+  values: cardChargeStatuses,
+  description: 'PENDING → SUCCEEDED | FAILED, never back. A SUCCEEDED charge may carry valueMismatch (the card was worth another face value).',
+});
+
+export const CardFailureCodeEnum = builder.enumType('CardFailureCode', {
+  values: cardFailureCodes,
+  description:
+    'CARD_INVALID (provider status 3): bad, used or mistyped card. PROVIDER_MAINTENANCE (4): retryable, submit the same card again later with a new idempotency key. SUBMISSION_REJECTED (100): refused, the reason is in providerMessage.',
+});
+
+export const CardChargeType = builder.prismaObject('CardCharge', {
+  description: 'One telco scratch card submitted for charging.',
+  fields: (t) => ({
+    id: t.exposeID('id'),
+    telco: t.exposeString('telco'),
+    declaredValue: t.expose('declaredValue', { type: 'BigInt', description: 'The face value declared at submission (đồng).' }),
+    realValue: t.expose('realValue', { type: 'BigInt', nullable: true, description: "The card's real face value, once known; differs from declaredValue when valueMismatch." }),
+    amountReceived: t.expose('amountReceived', { type: 'BigInt', nullable: true, description: "What the merchant receives after the provider's discount (and penalty on a mismatch)." }),
+    status: t.expose('status', { type: CardChargeStatusEnum }),
+    valueMismatch: t.exposeBoolean('valueMismatch', { description: 'Provider status 2: the card was good, but its face value was not the declared one.' }),
+    failureCode: t.field({
+      type: CardFailureCodeEnum,
+      nullable: true,
+      description: 'Why a FAILED charge failed.',
+      select: { status: true, providerStatus: true, providerMessage: true },
+      resolve: (charge) => storedFailureOf(charge)?.code ?? null,
+    }),
+    retryable: t.boolean({
+      description: 'The card can be submitted again later (provider maintenance).',
+      select: { status: true, providerStatus: true, providerMessage: true },
+      resolve: (charge) => storedFailureOf(charge)?.retryable ?? false,
+    }),
+    providerStatus: t.exposeInt('providerStatus', { nullable: true, description: "The provider's last status, verbatim (1, 2, 3, 4, 99, 100, or an undocumented one)." }),
+    providerMessage: t.exposeString('providerMessage', { nullable: true }),
+    requestId: t.exposeString('requestId', { description: 'Our id for this charge at the provider (request_id).' }),
+    transId: t.exposeString('transId', { nullable: true, description: "The provider's id (trans_id)." }),
+    maskedCode: t.exposeString('maskedCode', { description: 'The card code, last four characters only.' }),
+    maskedSerial: t.exposeString('maskedSerial', { description: 'The card serial, last four characters only.' }),
+    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
+    completedAt: t.expose('completedAt', { type: 'DateTime', nullable: true }),
+    events: t.relation('events', { description: 'The timeline, oldest first.', query: { orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] } }),
+  }),
+});
+
+builder.prismaObject('CardChargeEvent', {
+  description: 'One change of a card charge, with its cause.',
+  fields: (t) => ({
+    id: t.exposeID('id'),
+    fromStatus: t.expose('fromStatus', { type: CardChargeStatusEnum, nullable: true }),
+    toStatus: t.expose('toStatus', { type: CardChargeStatusEnum }),
+    cause: t.expose('cause', { type: EventCauseEnum }),
+    actor: t.exposeString('actor', { description: 'Who caused it: api-key:<id>, callback:card@<ip>, worker:card-poller.' }),
+    providerStatus: t.exposeInt('providerStatus', { nullable: true }),
+    payload: t.expose('payload', { type: 'JSON', nullable: true, description: 'The provider payload behind the change (card code, serial and signs masked).' }),
+    note: t.exposeString('note', { nullable: true }),
+    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+  }),
+});
+
+// ---- typed errors -------------------------------------------------------
+
+builder.objectType(CardRefusedError, {
+  name: 'CardRefusedError',
+  description: 'The provider refused the card. The charge exists (FAILED, see cardChargeId); nothing was credited.',
+  interfaces: [ErrorInterface],
+  isTypeOf: (e) => e instanceof CardRefusedError,
+  fields: (t) => ({
+    code: t.field({ type: CardFailureCodeEnum, resolve: (e) => e.code }),
+    retryable: t.exposeBoolean('retryable', { description: 'True for PROVIDER_MAINTENANCE: the same card can be submitted again later.' }),
+    providerStatus: t.exposeInt('providerStatus'),
+    providerMessage: t.exposeString('providerMessage', { description: "The provider's own message (the reason of a SUBMISSION_REJECTED)." }),
+    // Nullable like ProviderUnavailableError.cardChargeId, so a client can select both in one query (same response shape); always set here.
+    cardChargeId: t.exposeID('cardChargeId', { nullable: true }),
+  }),
+});
+
+builder.objectField(ProviderUnavailableError, 'cardChargeId', (t) =>
+  t.id({
+    nullable: true,
+    description: 'For a card submission whose outcome is unknown: the PENDING charge, settled by check (watch cardChargeUpdated).',
+    resolve: (e) => (e as { cardChargeId?: string }).cardChargeId ?? null,
+  }),
+);
+
+// ---- queries ------------------------------------------------------------
+
+const CardChargeFilter = builder.inputType('CardChargeFilter', {
+  fields: (t) => ({
+    status: t.field({ type: [CardChargeStatusEnum], required: false }),
+    telco: t.stringList({ required: false }),
+    createdAfter: t.field({ type: 'DateTime', required: false }),
+    createdBefore: t.field({ type: 'DateTime', required: false }),
+  }),
+});
+
+export function cardChargeWhere(merchantId: string, filter: typeof CardChargeFilter.$inferInput | null | undefined): Prisma.CardChargeWhereInput {
+  const where: Prisma.CardChargeWhereInput = { merchantId };
+  if (!filter) return where;
+  if (filter.status?.length) where.status = { in: filter.status };
+  if (filter.telco?.length) where.telco = { in: filter.telco.map((telco) => telco.trim().toUpperCase()) };
+  if (filter.createdAfter || filter.createdBefore) where.createdAt = { gte: filter.createdAfter ?? undefined, lt: filter.createdBefore ?? undefined };
+  return where;
+}
+
+builder.queryField('cardCharge', (t) =>
+  t.prismaField({
+    type: 'CardCharge',
+    nullable: true,
+    description: 'One of your card charges (null when there is none with this id).',
+    authScopes: { merchant: true },
+    args: { id: t.arg.id({ required: true }) },
+    resolve: (query, _root, { id }, ctx) =>
+      isUuid(String(id)) ? ctx.prisma.cardCharge.findFirst({ ...selection(query), where: { id: String(id), merchantId: requireMerchant(ctx) } }) : null,
+  }),
+);
+
+builder.queryField('cardCharges', (t) =>
+  t.prismaConnection({
+    type: 'CardCharge',
+    cursor: 'id',
+    description: 'Your card charges, newest first.',
+    authScopes: { merchant: true },
+    defaultSize: 20,
+    maxSize: 100,
+    args: { filter: t.arg({ type: CardChargeFilter, required: false }) },
+    resolve: (query, _root, { filter }, ctx) =>
+      ctx.prisma.cardCharge.findMany({ ...query, where: cardChargeWhere(requireMerchant(ctx), filter), orderBy: [{ createdAt: 'desc' }, { id: 'desc' }] }),
+  }),
+);
+
+// ---- mutations ----------------------------------------------------------
+
+const SubmitCardChargeInput = builder.inputType('SubmitCardChargeInput', {
+  fields: (t) => ({
+    telco: t.string({ required: true, description: 'VIETTEL, MOBIFONE, VINAPHONE, VIETNAMOBILE, ZING, GATE (as configured for your account).' }),
+    code: t.string({ required: true, description: 'The scratched code. Stored sealed, never shown again in full.' }),
+    serial: t.string({ required: true }),
+    declaredValue: t.field({ type: 'BigInt', required: true, description: "The card's face value as your customer declared it (đồng)." }),
+    idempotencyKey: t.string({ required: true, description: 'Your key for this submission: retrying with it never submits the card twice.' }),
+  }),
+});
+
+function actorOf(ctx: Context) {
+  return ctx.caller.kind === 'merchant' ? `api-key:${ctx.caller.apiKeyId}` : 'anonymous';
+}
+
+builder.mutationField('submitCardCharge', (t) =>
+  t.prismaField({
+    type: 'CardCharge',
+    description:
+      'Submits a telco scratch card. Answers the charge (SUCCEEDED, or PENDING until the provider settles it: watch cardChargeUpdated) or a typed error; a refused card is a CardRefusedError.',
+    authScopes: { merchant: true },
+    errors: { types: [ValidationError, CardRefusedError, ProviderUnavailableError, IdempotencyKeyReusedError, IdempotencyConflictError] },
+    args: { input: t.arg({ type: SubmitCardChargeInput, required: true }) },
+    resolve: async (query, _root, { input }, ctx) => {
+      if (!/^[\x21-\x7e]{1,255}$/.test(input.idempotencyKey)) throw new ValidationError('idempotencyKey: 1–255 printable ASCII characters, no spaces', 'idempotencyKey');
+      if (input.declaredValue <= 0n) throw new ValidationError('declaredValue must be a positive whole number of đồng', 'declaredValue');
+      const { cardChargeId } = await ctx.services.cardCharges.submit({
+        merchantId: requireMerchant(ctx),
+        actor: actorOf(ctx),
+        idempotencyKey: input.idempotencyKey,
+        telco: input.telco,
+        code: input.code,
+        serial: input.serial,
+        declaredValue: input.declaredValue,
+      });
+      return ctx.prisma.cardCharge.findUniqueOrThrow({ ...selection(query), where: { id: cardChargeId } });
+    },
+  }),
+);
+
+builder.mutationField('refreshCardCharge', (t) =>
+  t.prismaField({
+    type: 'CardCharge',
+    description: 'Asks the provider for the charge now (command=check) and applies the answer.',
+    authScopes: { merchant: true },
+    errors: { types: [NotFoundError, ProviderRefusedError, ProviderUnavailableError, ProviderNotSupportedError] },
+    args: { id: t.arg.id({ required: true }) },
+    resolve: async (query, _root, { id }, ctx) => {
+      if (!isUuid(String(id))) throw new NotFoundError('CardCharge', String(id));
+      const cardChargeId = await ctx.services.cardCharges.refresh(requireMerchant(ctx), String(id), actorOf(ctx));
+      return ctx.prisma.cardCharge.findUniqueOrThrow({ ...selection(query), where: { id: cardChargeId } });
+    },
+  }),
+);
+
+// ---- subscriptions ------------------------------------------------------
+
+builder.subscriptionField('cardChargeUpdated', (t) =>
+  t.prismaField({
+    type: 'CardCharge',
+    description: "One card charge's changes. The first message is its current state, so a late subscriber misses nothing.",
+    authScopes: { merchant: true },
+    args: { id: t.arg.id({ required: true }) },
+    subscribe: (_root, { id }, ctx) => {
+      const merchantId = requireMerchant(ctx);
+      const cardChargeId = String(id);
+      return new Repeater<CardChargeChanged>(async (push, stop) => {
+        // Listen first, then read: a change between the two arrives twice, never zero times.
+        const changes = ctx.services.pubsub.subscribe('cardCharge:changed', cardChargeId)[Symbol.asyncIterator]();
+        let next = changes.next();
+        const owned = isUuid(cardChargeId) && (await ctx.prisma.cardCharge.findFirst({ where: { id: cardChargeId, merchantId }, select: { id: true, status: true } }));
+        if (!owned) {
+          await changes.return?.();
+          stop(new NotFoundError('CardCharge', cardChargeId));
+          return;
+        }
+        await push({ cardChargeId, merchantId, eventId: '', status: owned.status, at: new Date().toISOString() });
+        let stopped = false;
+        void stop.then(() => {
+          stopped = true;
+          void changes.return?.();
+        });
+        while (!stopped) {
+          const { value, done } = await next;
+          if (done || stopped) break;
+          await push(value);
+          next = changes.next();
+        }
+      });
+    },
+    resolve: (query, change, _args, ctx) =>
+      ctx.prisma.cardCharge.findFirstOrThrow({ ...selection(query), where: { id: (change as CardChargeChanged).cardChargeId, merchantId: requireMerchant(ctx) } }),
+  }),
+);
+
+function isUuid(value: string) {
+  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
+}

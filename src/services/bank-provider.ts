@@ -1,0 +1,83 @@
+// A merchant's API Ngân hàng client, and the account reads that are not about
+// the statement (profile, package, deposit, notifications, site settings,
+// bank packages, dashboard). The one place the bank services turn the
+// provider's 403 into BankPackageExpiredError, so every caller surfaces the
+// same actionable error.
+import { createApiNganHangClient, isPackageExpired, type ApiNganHangClient, type ApiNganHangCredentials } from '../providers/apinganhang/index.js';
+import type { ProviderHttpOptions } from '../providers/http.js';
+import { MissingProviderAccountError, type ProviderAccounts } from './provider-accounts.js';
+
+/** API Ngân hàng answered 403: the member's API package has expired. Renewing it (renewBankPackage) is the way out. */
+export class BankPackageExpiredError extends Error {
+  override readonly name = 'BankPackageExpiredError';
+  constructor(message: string, readonly providerMessage?: string) {
+    super(message);
+  }
+}
+
+/** The merchant has no API Ngân hàng account (and is not a sandbox merchant). */
+export class BankProviderNotConfiguredError extends Error {
+  override readonly name = 'BankProviderNotConfiguredError';
+  constructor() {
+    super('no API Ngân hàng account is configured for this merchant');
+  }
+}
+
+/** Runs a provider call, giving the two expected account-level failures their own types. */
+export async function bankCall<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    if (isPackageExpired(error)) throw new BankPackageExpiredError(error.message, error.options.providerMessage);
+    if (error instanceof MissingProviderAccountError) throw new BankProviderNotConfiguredError();
+    throw error;
+  }
+}
+
+export class BankProvider {
+  constructor(
+    private readonly accounts: ProviderAccounts,
+    private readonly http: ProviderHttpOptions,
+  ) {}
+
+  async credentials(merchantId: string): Promise<ApiNganHangCredentials> {
+    return bankCall(async () => (await this.accounts.credentials(merchantId, 'APINGANHANG')) as ApiNganHangCredentials);
+  }
+
+  /** A fresh client object; the Bearer token itself is cached process-wide by the connector. */
+  async client(merchantId: string): Promise<ApiNganHangClient> {
+    return createApiNganHangClient(await this.credentials(merchantId), { http: this.http });
+  }
+
+  /** `client(merchantId)` then `call(client)`, with the errors typed. */
+  async with<T>(merchantId: string, call: (client: ApiNganHangClient) => Promise<T>): Promise<T> {
+    const client = await this.client(merchantId);
+    return bankCall(() => call(client));
+  }
+
+  profile(merchantId: string) {
+    return this.with(merchantId, async (c) => (await c.profile()).data);
+  }
+  extensionInfo(merchantId: string) {
+    return this.with(merchantId, async (c) => (await c.extensionInfo()).data);
+  }
+  depositInfo(merchantId: string) {
+    return this.with(merchantId, async (c) => (await c.depositInfo()).data);
+  }
+  notifications(merchantId: string) {
+    return this.with(merchantId, async (c) => (await c.notifications()).data);
+  }
+  siteSettings(merchantId: string) {
+    return this.with(merchantId, async (c) => (await c.siteSettings()).data);
+  }
+  bankPackages(merchantId: string) {
+    return this.with(merchantId, async (c) => (await c.bankPackages()).data);
+  }
+  dashboardSummary(merchantId: string) {
+    return this.with(merchantId, async (c) => (await c.dashboardSummary()).data);
+  }
+  /** Pays 1–12 months of the API package from the API Ngân hàng balance (sent once: it moves money). */
+  renewPackage(merchantId: string, months: number) {
+    return this.with(merchantId, async (c) => (await c.renew(months)).data);
+  }
+}

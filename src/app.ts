@@ -18,6 +18,7 @@ import { schema } from './schema/index.js';
 import type { Caller, Context } from './schema/builder.js';
 import { InvalidCredentialsError, resolveCaller } from './http/auth.js';
 import { queryLimitPlugins } from './http/query-limits.js';
+import { currentRequestId, withRequestId } from './http/request-context.js';
 import { createMemoryRateLimiter, createRedisRateLimiter, credentialKey } from './http/rate-limit.js';
 import { Redis } from 'ioredis';
 import { handleCallbackRequest } from './callbacks/http.js';
@@ -113,7 +114,8 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
         const original = isGraphQLError(error) ? error.originalError : undefined;
         if (isGraphQLError(error) && (!original || isGraphQLError(original))) return error;
         logger.error({ err: original ?? error }, 'unexpected error');
-        return new GraphQLError(message, { extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+        // The request id lets the caller quote the one log line that explains it.
+        return new GraphQLError(message, { extensions: { code: 'INTERNAL_SERVER_ERROR', requestId: currentRequestId() } });
       },
     },
     context: async (initial): Promise<Context> => {
@@ -172,9 +174,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   const sockets = new Set<Socket>();
 
   async function handle(req: IncomingMessage, res: ServerResponse) {
-    const requestId = (req.headers['x-request-id'] as string | undefined) ?? randomUUID();
-    req.headers['x-request-id'] = requestId;
-    res.setHeader('x-request-id', requestId);
+    res.setHeader('x-request-id', req.headers['x-request-id'] as string);
     const path = (req.url ?? '/').split('?')[0] ?? '/';
     if (path === '/healthz') {
       res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}');
@@ -208,7 +208,9 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     res.on('close', () => {
       if (--inFlight === 0) drained?.();
     });
-    handle(req, res).catch((error) => {
+    const requestId = (req.headers['x-request-id'] as string | undefined)?.slice(0, 128) || randomUUID();
+    req.headers['x-request-id'] = requestId;
+    withRequestId(requestId, () => handle(req, res)).catch((error) => {
       logger.error({ err: error }, 'request failed');
       if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
       res.end('{"errors":[{"message":"Unexpected error."}]}');

@@ -1,6 +1,7 @@
 // Structured logs (pino). Secrets are redacted by path wherever they could
 // appear, and request logs carry the request id.
 import pino, { type Logger } from 'pino';
+import { currentRequestId } from './http/request-context.js';
 
 export type { Logger };
 
@@ -23,5 +24,16 @@ export const redactPaths = [
 ];
 
 export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
-  return pino({ level, redact: { paths: redactPaths, censor: '[redacted]' }, base: { service: 'paygraph' } }, destination);
+  return pino(
+    {
+      level,
+      redact: { paths: redactPaths, censor: '[redacted]' },
+      base: { service: 'paygraph' },
+      mixin: () => {
+        const requestId = currentRequestId();
+        return requestId ? { requestId } : {};
+      },
+    },
+    destination,
+  );
 }

@@ -1,12 +1,14 @@
 // The hosted checkout: what a payer opens from a merchant's link.
 //   GET  /checkout/<order id>?token=<client token>[&lang=vi|en]  the page
 //   GET  /checkout/assets/<file>                                  its script and styles
+//   GET  /checkout/<order id>/qr.svg?token=<client token>         the order's QR data drawn as a scannable code
 //   POST /checkout/<order id>/simulate-payment                    sandbox only: pay it through the simulator
 //   GET  /checkout/demo[?method=momo]                             sandbox only: a fresh cash-in, then its page
 // The page reads and follows the order through GraphQL with the client token;
 // these routes only serve it, and never accept an API key.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
+import QRCode from 'qrcode';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import type { Services } from '../services/index.js';
@@ -28,6 +30,7 @@ export interface CheckoutDeps {
 const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
 const PAGE = new RegExp(`^/checkout/(${UUID})/?$`, 'i');
 const SIMULATE = new RegExp(`^/checkout/(${UUID})/simulate-payment$`, 'i');
+const QR = new RegExp(`^/checkout/(${UUID})/qr\\.svg$`, 'i');
 
 /**
  * The page holds a bearer token in its URL: never cached, never sent on as a
@@ -59,6 +62,9 @@ export async function handleCheckoutRequest(req: IncomingMessage, res: ServerRes
   const simulate = SIMULATE.exec(path);
   if (simulate && method === 'POST') return simulateRoute(req, res, simulate[1]!.toLowerCase(), deps);
 
+  const qr = QR.exec(path);
+  if (qr && method === 'GET') return qrRoute(res, url, qr[1]!.toLowerCase(), deps);
+
   const page = PAGE.exec(path);
   if (page && (method === 'GET' || method === 'HEAD')) return pageRoute(req, res, url, page[1]!.toLowerCase(), deps);
 
@@ -83,6 +89,21 @@ async function pageRoute(req: IncomingMessage, res: ServerResponse, url: URL, or
     sandbox: merchant.sandbox && deps.sandbox !== undefined,
   });
   res.writeHead(200, { ...PAGE_HEADERS, 'content-language': language }).end(req.method === 'HEAD' ? undefined : html);
+}
+
+/**
+ * Providers give QR data (VietQR/EMVCo, MoMo) but not always a usable image:
+ * draw it here, for the order's own client token only.
+ */
+async function qrRoute(res: ServerResponse, url: URL, orderId: string, deps: CheckoutDeps) {
+  const token = url.searchParams.get('token') ?? '';
+  const access = token ? await deps.services.clientTokens.authenticate(token) : null;
+  if (!access || access.orderId !== orderId) return json(res, 403, { error: 'a valid client token for this order is required' });
+  const order = await deps.prisma.order.findFirst({ where: { id: orderId, merchantId: access.merchantId }, select: { instructions: true } });
+  const qrData = (order?.instructions as { qrData?: unknown } | null)?.qrData;
+  if (typeof qrData !== 'string' || !qrData) return notFound(res);
+  const svg = await QRCode.toString(qrData, { type: 'svg', errorCorrectionLevel: 'M', margin: 2, width: 264 });
+  res.writeHead(200, { 'content-type': 'image/svg+xml', 'cache-control': 'private, max-age=300', 'x-content-type-options': 'nosniff', 'referrer-policy': 'no-referrer' }).end(svg);
 }
 
 async function simulateRoute(req: IncomingMessage, res: ServerResponse, orderId: string, deps: CheckoutDeps) {

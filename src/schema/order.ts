@@ -382,9 +382,9 @@ builder.mutationField('refreshOrder', (t) =>
 builder.mutationField('cancelOrder', (t) =>
   t.prismaField({
     type: 'Order',
-    description: 'Cancels an order where the provider allows it.',
+    description: 'Cancels an order where that is possible: a bank-transfer order not yet paid; provider orders where the provider has a cancel (none of the current ones documents one: ProviderNotSupportedError).',
     authScopes: { merchant: true },
-    errors: { types: [NotFoundError, ProviderRefusedError, ProviderUnavailableError, ProviderNotSupportedError] },
+    errors: { types: [NotFoundError, ValidationError, ProviderRefusedError, ProviderUnavailableError, ProviderNotSupportedError] },
     args: { id: t.arg.id({ required: true }) },
     resolve: async (query, _root, { id }, ctx) => {
       if (!isUuid(String(id))) throw new NotFoundError('Order', String(id));

@@ -48,6 +48,11 @@ export class CallbackInbox {
       return reply(404, 'unknown order');
     }
     const connector = await this.accounts.orderConnector(order.merchantId, order.provider as ProviderId);
+    const allowed = await this.accounts.callbackAllowList(order.merchantId, order.provider as ProviderId);
+    if (allowed && !allowed.includes(callback.sourceIp)) {
+      log.warn({ orderId: order.id }, 'callback from an address outside the allow-list; refused');
+      return connector.reject({ ok: false, reason: 'source-ip', detail: `${callback.sourceIp} is not an allowed callback source` });
+    }
     const verdict = connector.verifyCallback(callback);
     if (!verdict.ok) {
       log.warn({ orderId: order.id, reason: verdict.reason, detail: verdict.detail }, 'refused a callback');

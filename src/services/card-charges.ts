@@ -67,6 +67,7 @@ export interface SubmitCardChargeCommand {
 /** Where the merchant's card credentials come from (ProviderAccounts). */
 export interface CardCredentialSource {
   credentials(merchantId: string, provider: 'CARD'): Promise<unknown>;
+  callbackAllowList(merchantId: string, provider: 'CARD'): Promise<string[] | null>;
 }
 
 export interface CardChargesDeps {
@@ -309,6 +310,11 @@ export class CardCharges {
       return jsonReply(404, 'unknown request_id');
     }
     const connector = await this.connector(charge.merchantId);
+    const allowed = await this.accounts.callbackAllowList(charge.merchantId, 'CARD');
+    if (allowed && !allowed.includes(callback.sourceIp)) {
+      log.warn({ cardChargeId: charge.id }, 'card callback from an address outside the allow-list; refused');
+      return connector.reject({ ok: false, reason: 'source-ip', detail: `${callback.sourceIp} is not an allowed callback source` });
+    }
     const verdict = connector.verifyCallback(callback);
     if (!verdict.ok) {
       log.warn({ cardChargeId: charge.id, reason: verdict.reason, detail: verdict.detail }, 'refused a card callback');

@@ -202,6 +202,13 @@ export class Orders {
 
   async cancel(merchantId: string, orderId: string, actor: string) {
     const order = await this.loadOwned(merchantId, orderId);
+    if (order.kind === 'BANK_TRANSFER') {
+      // Our own order (no provider holds it): cancelling is ours to do. A transfer
+      // that still arrives for it stays visible on the statement, unmatched.
+      const outcome = await this.transitions.transition({ orderId, to: 'CANCELLED', cause: 'MANUAL', actor, note: 'cancelled by the merchant' });
+      if (outcome.kind === 'refused') throw new ValidationError(`the order is ${outcome.from}: it can no longer be cancelled`, 'id');
+      return order.id;
+    }
     const connector = await this.connectors.orderConnector(merchantId, order.provider);
     if (!connector.cancel) throw new ProviderNotSupportedError(order.provider, `${order.provider} has no way to cancel a ${order.kind} order`);
     const report = await connector.cancel(toOrderRef(order));

@@ -98,6 +98,19 @@ export class ProviderAccounts {
     return changed;
   }
 
+  /**
+   * The addresses this merchant's provider calls back from, when it configured
+   * them (`callbackSourceIps`, comma-separated, in the account's settings);
+   * null: any address (the signature, or the confirming status query, decides).
+   */
+  async callbackAllowList(merchantId: string, provider: ProviderId): Promise<string[] | null> {
+    const account = await this.prisma.providerAccount.findUnique({ where: { merchantId_provider: { merchantId, provider } }, select: { settings: true } });
+    const configured = (account?.settings as { callbackSourceIps?: unknown } | undefined)?.callbackSourceIps;
+    const list = typeof configured === 'string' ? configured.split(',') : Array.isArray(configured) ? configured.map(String) : [];
+    const ips = list.map((ip) => ip.trim()).filter(Boolean);
+    return ips.length ? ips : null;
+  }
+
   /** The connector's credentials for this merchant (secrets opened). */
   async credentials(merchantId: string, provider: ProviderId): Promise<unknown> {
     const module = providerModule(provider);

@@ -89,10 +89,11 @@ describe('the checkout page', () => {
     if (bankName.bankName) expect(details).toContain(bankName.bankName);
     expect(await page.locator('#details button.copy').count()).toBe(3); // account number, amount, content
     expect(await page.getAttribute('#details button.copy >> nth=2', 'aria-label')).toBe('Copy Transfer content');
-    // The sandbox's qr_img is a 1×1 placeholder, not a scannable code: the page shows the QR data instead.
-    await page.waitForSelector('#qr-fallback:not([hidden])');
-    expect(normalize(await page.textContent('#qr-data'))).toBe(i.qrData);
-    expect(await page.isVisible('#qr')).toBe(false);
+    // The sandbox's qr_img is a 1×1 placeholder, not a scannable code: the page draws one from the QR data.
+    await page.waitForSelector('#qr:not([hidden])');
+    expect(await page.getAttribute('#qr-image', 'src')).toMatch(new RegExp(`^/checkout/${order.id}/qr\\.svg\\?token=pg_ct_`));
+    expect(await page.evaluate(() => (document.getElementById('qr-image') as HTMLImageElement).naturalWidth)).toBeGreaterThanOrEqual(200);
+    expect(await page.isVisible('#qr-fallback')).toBe(false);
     expect(await page.isVisible('#countdown')).toBe(true);
     expect(normalize(await page.textContent('#countdown-value'))).toMatch(/^(29|30):\d\d$/);
     expect(await page.isVisible('#momo-link')).toBe(false); // a bank transfer, on a desktop
@@ -227,6 +228,11 @@ describe('the simulate-payment route', () => {
     expect((await simulate(first.id)).status).toBe(401);
     expect((await simulate(first.id, `Bearer ${shop.apiKey}`)).status).toBe(401);
     expect((await simulate(first.id, `Bearer ${token}`)).status).toBe(403);
+    // The drawn QR code too: only with the token of that order.
+    expect((await fetch(`${t.url}/checkout/${first.id}/qr.svg?token=${token}`)).status).toBe(403);
+    const qr = await fetch(`${t.url}/checkout/${second.id}/qr.svg?token=${token}`);
+    expect(qr.headers.get('content-type')).toBe('image/svg+xml');
+    expect(await qr.text()).toMatch(/^<svg[^>]*width="264"/);
     expect((await simulate(second.id, `Bearer ${token}`, '{"outcome":"refund"}')).status).toBe(400);
     expect((await orderFromDb(t.app, first.id)).status).toBe('PENDING');
     expect((await simulate(second.id, `Bearer ${token}`, '{"outcome":"fail"}')).status).toBe(202);

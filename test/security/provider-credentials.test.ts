@@ -40,6 +40,20 @@ describe('provider credentials', () => {
     expect(kept.data.setProviderAccount.data.secrets.every((s: { isSet: boolean }) => s.isSet)).toBe(true);
   });
 
+  it('can pin the addresses callbacks come from: others are refused and write nothing', async () => {
+    const merchant = await createMerchant(t.app, 'Pinned', false);
+    const values = { baseUrl: t.app.sandbox!.baseUrl('azconnectpay'), apiKey: 'sandbox-azconnectpay-apikey', privateKey: 'sandbox-azconnectpay-private-key' };
+    await gql(t.url, SET, { provider: 'AZCONNECTPAY', values: { ...values, callbackSourceIps: '203.0.113.7, 203.0.113.8' } }, merchant.apiKey);
+    const order = await gql(t.url, `mutation($input: CreateCashInInput!) { createCashIn(input: $input) { ... on MutationCreateCashInSuccess { data { id requestId } } } }`, { input: { amount: '100000', method: 'BANK', idempotencyKey: 'pinned' } }, merchant.apiKey);
+    const { id, requestId } = order.data.createCashIn.data;
+    const post = () => fetch(`${t.url}/callbacks/azconnectpay?ref=${requestId}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ request_id: requestId, status: 'SUCCESS' }) });
+    expect((await post()).status).toBe(403);
+    expect(await t.app.db.prisma.callbackInbox.count({ where: { orderId: id } })).toBe(0);
+    await gql(t.url, SET, { provider: 'AZCONNECTPAY', values: { ...values, callbackSourceIps: '127.0.0.1' } }, merchant.apiKey);
+    expect((await post()).status).toBe(200);
+    expect(await t.app.db.prisma.callbackInbox.count({ where: { orderId: id } })).toBe(1);
+  });
+
   it('say which provider is missing when a merchant has none', async () => {
     const merchant = await createMerchant(t.app, 'Unconfigured', false);
     const response = await gql(t.url, CASH_IN, { input: { amount: '100000', method: 'BANK', idempotencyKey: 'none' } }, merchant.apiKey);

@@ -5,6 +5,7 @@ import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import pg from 'pg';
 import { randomBytes } from 'node:crypto';
+import { Writable } from 'node:stream';
 import { buildApp, type App } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
@@ -17,7 +18,19 @@ export interface TestApp {
   stop(): Promise<void>;
 }
 
-export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+/** Every log line the app writes, for tests that read the logs. */
+export function logCollector() {
+  const lines: string[] = [];
+  const stream = new Writable({
+    write(chunk, _encoding, done) {
+      lines.push(String(chunk));
+      done();
+    },
+  });
+  return { stream, text: () => lines.join('') };
+}
+
+export async function startTestApp(env: Record<string, string> = {}, logSink?: NodeJS.WritableStream): Promise<TestApp> {
   const config = loadConfig({
     DATA_DIR: ':memory:',
     PORT: '0',
@@ -28,7 +41,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     SHUTDOWN_GRACE_MS: '2000',
     ...env,
   });
-  const app = await buildApp(config, { logger: createLogger(config.LOG_LEVEL) });
+  const app = await buildApp(config, { logger: logSink ? createLogger('trace', logSink as never) : createLogger(config.LOG_LEVEL) });
   const url = await app.start();
   return { app, url, stop: () => app.stop() };
 }

@@ -159,21 +159,26 @@ function renderQr(i, momo) {
     if (!usable) $('qr-data').textContent = i.qrData ?? '';
   };
   $('qr-caption').textContent = momo ? s.scanMomo : s.scanBank;
-  if (!i.qrImage || !/^(data:image\/|https:\/\/)/.test(i.qrImage)) return showImage(false);
-  if (qrImageState.src === i.qrImage) {
+  const providerImage = i.qrImage && /^(data:image\/|https:\/\/)/.test(i.qrImage) ? i.qrImage : null;
+  // No image from the provider: the server draws one from the QR data.
+  const src = providerImage ?? (i.qrData ? `${location.pathname.replace(/\/$/, '')}/qr.svg?token=${encodeURIComponent(config.token)}` : null);
+  if (!src) return showImage(false);
+  if (qrImageState.src === src) {
     if (qrImageState.usable !== null) showImage(qrImageState.usable);
     return;
   }
-  qrImageState.src = i.qrImage;
+  qrImageState.src = src;
   qrImageState.usable = null;
   const judge = (usable) => {
-    if (qrImageState.src !== i.qrImage) return;
+    if (qrImageState.src !== src) return;
+    // A provider image too small to scan (the sandbox sends a 1×1 placeholder): draw one from the data instead.
+    if (!usable && src === providerImage && i.qrData) return renderQr({ ...i, qrImage: null }, momo);
     qrImageState.usable = usable;
     showImage(usable);
   };
   image.onload = () => judge(image.naturalWidth >= MIN_QR_PIXELS && image.naturalHeight >= MIN_QR_PIXELS);
   image.onerror = () => judge(false);
-  image.src = i.qrImage;
+  image.src = src;
 }
 
 function render(order) {

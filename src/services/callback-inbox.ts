@@ -69,7 +69,8 @@ export class CallbackInbox {
       const row = await this.prisma.callbackInbox.create({
         data: {
           provider: order.provider,
-          eventKey: parsed.eventKey,
+          // Scoped to our order: two merchants' gateways may reuse an order number, and one must never pass for the other's duplicate.
+          eventKey: `${order.id}:${parsed.eventKey}`,
           merchantId: order.merchantId,
           orderId: order.id,
           method: callback.method,

@@ -106,8 +106,11 @@ function readAmount(params: Record<string, unknown>): number | undefined {
   }
 }
 
+/** Gateway order numbers: time-ordered and unique within this simulator (a counter, not chance). */
+let orderSequence = randomInt(0, 1000);
 function newOrderNo(gateway: Gateway) {
-  return `${gateway === 'sharkpay' ? 'SP' : 'WP'}${Date.now()}${String(randomInt(0, 1000)).padStart(3, '0')}`;
+  orderSequence = (orderSequence + 1) % 1_000_000;
+  return `${gateway === 'sharkpay' ? 'SP' : 'WP'}${Date.now()}${String(orderSequence).padStart(6, '0')}`;
 }
 
 function findOrder(store: Store, userId: number, gateway: Gateway, by: { orderNo?: string; merchantOrderNo?: string }) {

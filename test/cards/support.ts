@@ -2,6 +2,7 @@
 import { expect } from 'vitest';
 import type { App } from '../../src/app.js';
 import { gql } from '../support/harness.js';
+import { waitOnBus } from '../support/orders.js';
 
 export const CHARGE_FIELDS = `id telco declaredValue realValue amountReceived status valueMismatch failureCode retryable
   providerStatus providerMessage requestId transId maskedCode maskedSerial createdAt updatedAt completedAt
@@ -69,22 +70,9 @@ export async function inboxRows(app: App, requestId: string) {
 }
 
 /** Resolves once the charge reaches one of `statuses` (listens to the bus: no sleeping). */
-export async function waitForCardStatus(app: App, cardChargeId: string, statuses: string[]) {
+export function waitForCardStatus(app: App, cardChargeId: string, statuses: string[]) {
   const read = async () => (await app.db.prisma.cardCharge.findUniqueOrThrow({ where: { id: cardChargeId }, select: { status: true } })).status;
-  const iterator = app.services.pubsub.subscribe('cardCharge:changed', cardChargeId)[Symbol.asyncIterator]();
-  try {
-    let next = iterator.next(); // starts listening before the read below
-    const now = await read();
-    if (statuses.includes(now)) return now;
-    for (;;) {
-      const { value, done } = await next;
-      if (done) throw new Error('subscription ended');
-      if (statuses.includes(value.status)) return value.status;
-      next = iterator.next();
-    }
-  } finally {
-    await iterator.return?.();
-  }
+  return waitOnBus(app, 'cardCharge:changed', cardChargeId, read, statuses);
 }
 
 /** Every stored row that could hold a card, as text: the charge, its events, and the card callbacks recorded. */

@@ -48,9 +48,14 @@ export async function orderFromDb(app: App, id: string) {
 }
 
 /** Resolves once the order reaches one of `statuses` (listens to the bus: no sleeping). */
-export async function waitForStatus(app: App, orderId: string, statuses: string[]) {
+export function waitForStatus(app: App, orderId: string, statuses: string[]) {
   const read = async () => (await app.db.prisma.order.findUniqueOrThrow({ where: { id: orderId }, select: { status: true } })).status;
-  const iterator = app.services.pubsub.subscribe('order:changed', orderId)[Symbol.asyncIterator]();
+  return waitOnBus(app, 'order:changed', orderId, read, statuses);
+}
+
+/** Listens on a status channel before reading the current status, so a change between the two is never missed. */
+export async function waitOnBus(app: App, channel: 'order:changed' | 'cardCharge:changed', id: string, read: () => Promise<string>, statuses: string[]) {
+  const iterator = app.services.pubsub.subscribe(channel, id)[Symbol.asyncIterator]();
   try {
     let next = iterator.next(); // starts listening before the read below
     const now = await read();

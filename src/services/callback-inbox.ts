@@ -90,7 +90,7 @@ export class CallbackInbox {
     const actor = `callback:${routeName}@${callback.sourceIp}`;
     try {
       if (parsed.statusIsSigned) await this.transitions.applyReport(order, parsed.report, 'CALLBACK', actor);
-      else await this.orders.reconcile(order, 'CALLBACK', actor, parsed.report.raw);
+      else await this.orders.reconcile(order, 'CALLBACK', actor, parsed.report.raw, connector);
       await this.prisma.callbackInbox.update({ where: { id: inboxId }, data: { status: 'PROCESSED', processedAt: new Date(), attempts: 1 } });
     } catch (error) {
       // Recorded: acknowledge anyway, the inbox worker tries again (by pulling the status).

@@ -192,9 +192,11 @@ export class Orders {
     cause: EventCause,
     actor: string,
     payload?: unknown,
+    /** The merchant's connector when the caller already built one (a callback just verified with it). */
+    connector?: OrderConnector,
   ) {
     if (isFinal(order.status as never)) return { kind: 'noop' as const };
-    const connector = await this.connectors.orderConnector(order.merchantId, order.provider);
+    connector ??= await this.connectors.orderConnector(order.merchantId, order.provider);
     const report = await connector.queryStatus(toOrderRef(order));
     if (!order.submitted) await this.prisma.order.update({ where: { id: order.id }, data: { submitted: true } });
     return this.transitions.applyReport(order, payload === undefined ? report : { ...report, raw: { query: report.raw, callback: payload } }, cause, actor);

@@ -3,6 +3,7 @@
 // medians of repeated rounds, percentiles, tables, throwaway PostgreSQL
 // databases, and a summary of a V8 CPU profile. Benchmarks are run by hand,
 // never in CI: their figures are ratios against a baseline of the same run.
+import { postgresReachable as postgresReachableAt, redisReachable as redisReachableAt } from '../test/support/services.js';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
@@ -286,31 +287,8 @@ export const verdict = (ok: boolean) => (ok ? 'met' : 'MISSED');
 
 // ---- PostgreSQL and Redis -----------------------------------------------------------
 
-export async function postgresReachable(): Promise<boolean> {
-  const client = new pg.Client({ connectionString: POSTGRES_ADMIN_URL, connectionTimeoutMillis: 1500 });
-  try {
-    await client.connect();
-    await client.query('SELECT 1');
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await client.end().catch(() => {});
-  }
-}
-
-export async function redisReachable(): Promise<boolean> {
-  const { Redis } = await import('ioredis');
-  const redis = new Redis(REDIS_URL, { lazyConnect: true, connectTimeout: 1500, maxRetriesPerRequest: 0, retryStrategy: () => null });
-  try {
-    await redis.connect();
-    return (await redis.ping()) === 'PONG';
-  } catch {
-    return false;
-  } finally {
-    redis.disconnect();
-  }
-}
+export const postgresReachable = () => postgresReachableAt(POSTGRES_ADMIN_URL);
+export const redisReachable = () => redisReachableAt(REDIS_URL);
 
 // Databases of this run, dropped on Ctrl-C too (a benchmark stopped by hand leaves nothing behind).
 const liveDatabases = new Map<string, () => Promise<void>>();

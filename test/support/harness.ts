@@ -4,6 +4,7 @@
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import pg from 'pg';
+import { postgresReachable, redisReachable } from './services.js';
 import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { buildApp, type App } from '../../src/app.js';
@@ -124,31 +125,8 @@ export function subscribe<T = any>(client: Client, query: string, variables: Rec
 const ADMIN_URL = process.env.TEST_POSTGRES_ADMIN_URL ?? 'postgresql://root@127.0.0.1:5432/postgres';
 export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
-export async function postgresAvailable(): Promise<boolean> {
-  const client = new pg.Client({ connectionString: ADMIN_URL, connectionTimeoutMillis: 1500 });
-  try {
-    await client.connect();
-    await client.query('SELECT 1');
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await client.end().catch(() => {});
-  }
-}
-
-export async function redisAvailable(): Promise<boolean> {
-  const { Redis } = await import('ioredis');
-  const redis = new Redis(TEST_REDIS_URL, { lazyConnect: true, connectTimeout: 1500, maxRetriesPerRequest: 0, retryStrategy: () => null });
-  try {
-    await redis.connect();
-    return (await redis.ping()) === 'PONG';
-  } catch {
-    return false;
-  } finally {
-    redis.disconnect();
-  }
-}
+export const postgresAvailable = (url = ADMIN_URL) => postgresReachable(url);
+export const redisAvailable = (url = TEST_REDIS_URL) => redisReachable(url);
 
 /** A fresh database for one test file; drop() removes it (and any connection left to it). */
 export async function createTestDatabase(): Promise<{ url: string; drop(): Promise<void> }> {

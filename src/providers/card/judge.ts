@@ -15,8 +15,8 @@ export interface CardChargeState {
   transId?: string | null;
   /** What we declared (and signed up for). */
   declaredValue: bigint;
-  /** The charge's current unified status. */
-  status: CardChargeStatus;
+  /** The charge's current unified status (NEEDS_REVIEW is ours alone: a person decides). */
+  status: CardChargeStatus | 'NEEDS_REVIEW';
 }
 
 export type CardCallbackRejection =

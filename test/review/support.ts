@@ -154,3 +154,27 @@ export async function contradictedOrder(t: TestApp, merchant: Merchant) {
   expect(order.status).toBe('SUCCEEDED');
   return t.app.db.prisma.order.update({ where: { id: order.id }, data: { reviewReason: 'CONTRADICTED', reviewOpenedAt: new Date() } });
 }
+
+/**
+ * Holds the next order transition a person's decision makes (after it has
+ * read the order and decided) until `release()`: another decision can then be
+ * run to its end first, which is the race a guarded write must survive.
+ */
+export function holdNextManualTransition(app: App) {
+  const transitions = app.services.transitions;
+  const original = transitions.transition;
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  let arrive!: () => void;
+  const arrived = new Promise<void>((resolve) => (arrive = resolve));
+  let held = false;
+  transitions.transition = async function (this: typeof transitions, request) {
+    if (!held && request.cause === 'MANUAL') {
+      held = true;
+      arrive();
+      await released;
+    }
+    return original.call(this, request);
+  };
+  return { arrived, release, restore: () => void (transitions.transition = original) };
+}

@@ -187,7 +187,8 @@ builder.queryField('reviewQueue', (t) =>
 
 // ---- decisions ---------------------------------------------------------------------
 
-const actorOf = (ctx: Context) => (ctx.caller.kind === 'merchant' ? `api-key:${ctx.caller.apiKeyId}` : 'anonymous');
+/** Whose decision: the caller's merchant, and its API key as the actor. */
+const decider = (ctx: Context) => ({ scope: { merchantId: requireMerchant(ctx) }, actor: ctx.caller.kind === 'merchant' ? `api-key:${ctx.caller.apiKeyId}` : 'anonymous' });
 const reviewErrors = [NotFoundError, ValidationError, ReviewRefusedError];
 const noteArg = { required: true, description: 'Why: kept on the event (or the bank line) for the next person. 1–1000 characters.' } as const;
 
@@ -206,8 +207,7 @@ builder.mutationField('resolveOrder', (t) =>
     },
     resolve: async (query, _root, args, ctx) => {
       const { orderId } = await ctx.services.review.actions.resolveOrder({
-        scope: { merchantId: requireMerchant(ctx) },
-        actor: actorOf(ctx),
+        ...decider(ctx),
         orderId: String(args.id),
         outcome: args.outcome,
         settledAmount: args.settledAmount,
@@ -234,8 +234,7 @@ builder.mutationField('resolveCardCharge', (t) =>
     },
     resolve: async (query, _root, args, ctx) => {
       const { cardChargeId } = await ctx.services.review.actions.resolveCardCharge({
-        scope: { merchantId: requireMerchant(ctx) },
-        actor: actorOf(ctx),
+        ...decider(ctx),
         cardChargeId: String(args.id),
         outcome: args.outcome,
         realValue: args.realValue,
@@ -257,8 +256,7 @@ builder.mutationField('matchBankTransaction', (t) =>
     args: { transactionId: t.arg.id({ required: true }), orderId: t.arg.id({ required: true }), note: t.arg.string(noteArg) },
     resolve: async (query, _root, args, ctx) => {
       const { transactionId } = await ctx.services.review.actions.matchBankTransaction({
-        scope: { merchantId: requireMerchant(ctx) },
-        actor: actorOf(ctx),
+        ...decider(ctx),
         transactionId: String(args.transactionId),
         orderId: String(args.orderId),
         note: args.note,
@@ -277,8 +275,7 @@ builder.mutationField('closeBankTransactionReview', (t) =>
     args: { transactionId: t.arg.id({ required: true }), note: t.arg.string(noteArg) },
     resolve: async (query, _root, args, ctx) => {
       const { transactionId } = await ctx.services.review.actions.closeBankTransactionReview({
-        scope: { merchantId: requireMerchant(ctx) },
-        actor: actorOf(ctx),
+        ...decider(ctx),
         transactionId: String(args.transactionId),
         note: args.note,
       });

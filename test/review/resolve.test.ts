@@ -3,36 +3,33 @@
 // closed, subscribers told; refusals change nothing, another merchant's items
 // do not exist, and of two concurrent decisions only one lands.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createMerchant, startTestApp, subscribe, wsClient, type TestApp } from '../support/harness.js';
+import { createMerchant, subscribe, wsClient, type TestApp } from '../support/harness.js';
 import { ORDER_UPDATED, orderFromDb } from '../support/orders.js';
 import { CARD_CHARGE_UPDATED, chargeFromDb } from '../cards/support.js';
 import {
   RESOLVE_CARD_CHARGE,
   RESOLVE_ORDER,
   REVIEW_QUEUE,
-  apiKeyIdOf,
   call,
   cardInReview,
   contradictedOrder,
   holdNextManualTransition,
   openBankOrder,
+  startReviewApp,
   underpaidBankOrder,
   underpaidCashIn,
   type Merchant,
 } from './support.js';
 
-describe('resolving an order by hand', () => {
-  let t: TestApp;
-  let merchant: Merchant;
-  let actor: string;
-  beforeAll(async () => {
-    // No workers: nothing but the test moves an order.
-    t = await startTestApp({ WORKERS: 'false' });
-    merchant = await createMerchant(t.app);
-    actor = `api-key:${await apiKeyIdOf(t.app, merchant.merchantId)}`;
-  });
-  afterAll(() => t.stop());
+let t: TestApp;
+let merchant: Merchant;
+let actor: string;
+beforeAll(async () => {
+  ({ t, merchant, actor } = await startReviewApp());
+});
+afterAll(() => t.stop());
 
+describe('resolving an order by hand', () => {
   const resolve = (variables: Record<string, unknown>, who: Merchant = merchant) => call(t.url, who.apiKey, RESOLVE_ORDER, variables);
 
   it('accepts an underpaid bank-transfer order with the amount settled on; a subscriber sees it, the queue no longer lists it', async () => {
@@ -142,16 +139,6 @@ describe('resolving an order by hand', () => {
 });
 
 describe('resolving a card charge by hand', () => {
-  let t: TestApp;
-  let merchant: Merchant;
-  let actor: string;
-  beforeAll(async () => {
-    t = await startTestApp({ WORKERS: 'false' });
-    merchant = await createMerchant(t.app);
-    actor = `api-key:${await apiKeyIdOf(t.app, merchant.merchantId)}`;
-  });
-  afterAll(() => t.stop());
-
   const resolve = (variables: Record<string, unknown>, who: Merchant = merchant) => call(t.url, who.apiKey, RESOLVE_CARD_CHARGE, variables);
 
   it('settles a charge in review with what the provider credited; cardChargeUpdated tells the subscriber', async () => {

@@ -4,7 +4,7 @@ import { randomInt } from 'node:crypto';
 import { expect } from 'vitest';
 import type { App } from '../../src/app.js';
 import { TRANSFER_CODE_ALPHABET } from '../../src/domain/payment-matching.js';
-import { gql, type TestApp } from '../support/harness.js';
+import { createMerchant, gql, startTestApp, type TestApp } from '../support/harness.js';
 import { createCashIn, sandboxControl, waitForStatus } from '../support/orders.js';
 import { bankLine, newOrder, syncStatement } from '../bank/support.js';
 import { submitCard, viettelCard } from '../cards/support.js';
@@ -177,4 +177,11 @@ export function holdNextManualTransition(app: App) {
     return original.call(this, request);
   };
   return { arrived, release, restore: () => void (transitions.transition = original) };
+}
+
+/** A paygraph without workers (nothing moves an item behind the test's back), a merchant, and its API key as an event's actor. */
+export async function startReviewApp() {
+  const t = await startTestApp({ WORKERS: 'false' });
+  const merchant = await createMerchant(t.app);
+  return { t, merchant, actor: `api-key:${await apiKeyIdOf(t.app, merchant.merchantId)}` };
 }

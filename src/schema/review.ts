@@ -5,7 +5,7 @@
 // the page (no query per item).
 import { queryFromInfo } from '@pothos/plugin-prisma';
 import { resolveCursorConnection, type ResolveCursorConnectionArgs } from '@pothos/plugin-relay';
-import { GraphQLError } from 'graphql';
+import { GraphQLError, type GraphQLResolveInfo } from 'graphql';
 import { builder, requireMerchant, selection, type Context } from './builder.js';
 import { ErrorInterface, NotFoundError, ValidationError } from './errors.js';
 import type { ReviewReason } from '../domain/order-status.js';
@@ -145,12 +145,13 @@ function cursorOf(row: ReviewableRow): string {
 function positionOf(cursor: string | undefined): ReviewPosition | undefined {
   if (cursor === undefined) return undefined;
   const match = /^review:(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z)\|([0-9a-f-]{36})$/.exec(Buffer.from(cursor, 'base64url').toString());
-  if (!match) throw new GraphQLError('not a reviewQueue cursor: pass a cursor this connection returned', { extensions: { code: 'BAD_USER_INPUT' } });
-  return { openedAt: new Date(match[1]!), id: match[2]! };
+  const openedAt = new Date(match?.[1] ?? NaN);
+  if (!match || Number.isNaN(openedAt.getTime())) throw new GraphQLError('not a reviewQueue cursor: pass a cursor this connection returned', { extensions: { code: 'BAD_USER_INPUT' } });
+  return { openedAt, id: match[2]! };
 }
 
 /** Pothos' planned selection for each item type, so the underlying objects and their relations load with the page. */
-function selectionsFor(ctx: Context, info: Parameters<typeof queryFromInfo>[0]['info']): ReviewSelections {
+function selectionsFor(ctx: Context, info: GraphQLResolveInfo): ReviewSelections {
   const at = (typeName: string) => queryFromInfo({ context: ctx, info, typeName, path: ['edges', 'node'] });
   return { order: at('OrderReview'), cardCharge: at('CardChargeReview'), bankTransaction: at('TransactionReview') };
 }

@@ -1,5 +1,5 @@
 // The command line: `paygraph start | migrate | migration <name> | merchant create
-// | schema print|check | sandbox`. npm scripts call these (see package.json).
+// | review … | schema print|check | sandbox`. npm scripts call these (see package.json).
 import 'dotenv/config';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -17,6 +17,12 @@ const usage = `usage: paygraph <command>
   provider set --merchant ID --provider AZCONNECTPAY|APINGANHANG|VNKASH|CARD field=value …
                                 save a provider account (secret fields sealed)
   secrets rotate                re-seal provider secrets with the current SECRETS_KEY
+  review list [--merchant ID] [--kind K] [--reason R] [--limit N]
+                                what waits for a person, oldest first
+  review resolve order|card-charge <id> --outcome SUCCEEDED|FAILED [--amount N] [--real-value N] --note TEXT
+  review match <transactionId> <orderId> --note TEXT
+  review close <transactionId> --note TEXT
+                                a person's decisions (actor cli:<os user>)
   schema print                  write schema.graphql from the code
   schema check                  fail when schema.graphql is stale
   sandbox                       run the provider simulators alone
@@ -91,6 +97,25 @@ async function main(argv: string[]) {
       await withAccounts(config(), async (accounts) => {
         console.log(`re-sealed ${await accounts.reseal()} provider account(s) with the current SECRETS_KEY`);
       });
+      return;
+    }
+    case 'review': {
+      const { parseReviewCommand, runReviewCommand } = await import('./cli/review.js');
+      const command = parseReviewCommand(rest);
+      if (typeof command === 'string') throw new UsageError(command);
+      const cfg = config();
+      const { openDatabase } = await import('./db/client.js');
+      const { applyMigrations } = await import('./db/migrations.js');
+      const { createAppPubSub } = await import('./pubsub.js');
+      const db = await openDatabase(databaseTarget(cfg));
+      const pubsub = createAppPubSub(cfg.REDIS_URL);
+      try {
+        await applyMigrations(db);
+        process.exitCode = await runReviewCommand(command, { prisma: db.prisma, pubsub: pubsub.pubsub, logger: createLogger('warn', process.stderr), out: (line) => console.log(line) });
+      } finally {
+        await pubsub.close();
+        await db.close();
+      }
       return;
     }
     case 'schema': {

@@ -11,6 +11,7 @@ import './provider-reads.js';
 import './provider-account.js';
 import './bank-account.js';
 import './bank-transaction.js';
+import './review.js';
 
 export const schema = builder.toSchema();
 

@@ -17,6 +17,7 @@ import { ProviderReads } from './provider-reads.js';
 import { CardCharges } from './card-charges.js';
 import { createBankServices } from './bank.js';
 import { ClientTokens } from './client-tokens.js';
+import { createReviewServices } from './review/index.js';
 import type { SealedBox } from './sealed-box.js';
 
 export interface ServiceDeps {
@@ -59,7 +60,8 @@ export function createServices(deps: ServiceDeps) {
   const cardCharges = new CardCharges(deps, providerAccounts, idempotency);
   const bank = createBankServices(deps, { providerAccounts, transitions, idempotency });
   const clientTokens = new ClientTokens(prisma, pubsub, { defaultTtlMinutes: config.CLIENT_TOKEN_TTL_MINUTES, publicUrl: deps.publicUrl });
-  return { pubsub, apiKeys, merchants, providerAccounts, providerReads, idempotency, transitions, orders, callbacks, cardCharges, bank, clientTokens };
+  const review = createReviewServices(prisma, pubsub, transitions);
+  return { pubsub, apiKeys, merchants, providerAccounts, providerReads, idempotency, transitions, orders, callbacks, cardCharges, bank, clientTokens, review };
 }
 
 export type Services = ReturnType<typeof createServices>;

@@ -22,12 +22,30 @@ export interface TransitionRequest {
   note?: string;
   /** Other columns to write with the change (provider reference, settled amount, …). */
   changes?: Prisma.OrderUpdateManyMutationInput;
+  /**
+   * Only from this status, the one the caller decided on (a person's review decision):
+   * from any other, 'stale' (recordEvent: StaleOrderError) and nothing is written.
+   * recordEvent closing a review also requires the review to be still open.
+   */
+  expectedFrom?: OrderStatus;
+  /** Writes that commit with the change or not at all (a bank line tied by hand); throwing rolls the change back. */
+  alongside?: (tx: Prisma.TransactionClient) => Promise<void>;
+}
+
+/** recordEvent with `expectedFrom`: the order is no longer as the caller saw it; nothing was written. */
+export class StaleOrderError extends Error {
+  override readonly name = 'StaleOrderError';
+  constructor(readonly orderId: string) {
+    super(`order ${orderId} changed since it was read`);
+  }
 }
 
 export type TransitionOutcome =
   | { kind: 'applied'; from: OrderStatus; to: OrderStatus; eventId: string }
   | { kind: 'noop'; status: OrderStatus }
-  | { kind: 'refused'; from: OrderStatus; to: OrderStatus; reason: string };
+  | { kind: 'refused'; from: OrderStatus; to: OrderStatus; reason: string }
+  /** Not in `expectedFrom` (any more): nothing written. */
+  | { kind: 'stale'; status: OrderStatus };
 
 /** A report of "succeeded" for money coming in is checked against the amount expected. */
 export function targetForReport(order: { kind: OrderKind; amount: bigint }, report: StatusReport): { to: OrderStatus; reviewReason?: ReviewReason } | null {
@@ -58,6 +76,7 @@ export class OrderTransitions {
     for (let attempt = 0; attempt < 5; attempt++) {
       const order = await this.prisma.order.findUniqueOrThrow({ where: { id: request.orderId }, select: { status: true, merchantId: true } });
       const from = order.status as OrderStatus;
+      if (request.expectedFrom && from !== request.expectedFrom) return { kind: 'stale', status: from };
       const verdict = judgeTransition(from, request.to);
       if (verdict.kind === 'noop') {
         if (request.changes || request.rawStatus) {
@@ -84,6 +103,7 @@ export class OrderTransitions {
           },
         });
         if (updated.count !== 1) return null;
+        await request.alongside?.(tx);
         const event = await tx.orderEvent.create({
           data: {
             orderId: request.orderId,
@@ -119,7 +139,11 @@ export class OrderTransitions {
     const { eventId, status, merchantId } = await this.prisma.$transaction(async (tx) => {
       const order = await tx.order.findUniqueOrThrow({ where: { id: request.orderId }, select: { status: true, merchantId: true } });
       const review = request.review === undefined ? {} : 'open' in request.review ? { reviewReason: request.review.open, reviewOpenedAt: now } : { reviewOpenedAt: null };
-      await tx.order.update({ where: { id: request.orderId }, data: { ...request.changes, ...review, ...(request.rawStatus ? { rawStatus: request.rawStatus } : {}) } });
+      const closing = request.review !== undefined && 'close' in request.review;
+      const guard = request.expectedFrom ? { status: request.expectedFrom, ...(closing ? { reviewOpenedAt: { not: null } } : {}) } : {};
+      const updated = await tx.order.updateMany({ where: { id: request.orderId, ...guard }, data: { ...request.changes, ...review, ...(request.rawStatus ? { rawStatus: request.rawStatus } : {}) } });
+      if (updated.count !== 1) throw new StaleOrderError(request.orderId);
+      await request.alongside?.(tx);
       const event = await tx.orderEvent.create({
         data: {
           orderId: request.orderId,

@@ -88,7 +88,7 @@ describe('rate limits', () => {
 describe('production mode', () => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await startTestApp({ NODE_ENV: 'production' });
+    t = await startTestApp({ NODE_ENV: 'production', PUBLIC_URL: 'https://pay.example' });
   });
   afterAll(() => t.stop());
 

@@ -306,17 +306,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
       else accept(true);
     },
   });
-  wsServer.on('connection', (socket, req) => {
-    const ip = clientIp(req);
-    connectionsPerIp.set(ip, (connectionsPerIp.get(ip) ?? 0) + 1);
-    metrics.webSocketOpened();
-    socket.once('close', () => {
-      const left = (connectionsPerIp.get(ip) ?? 1) - 1;
-      if (left > 0) connectionsPerIp.set(ip, left);
-      else connectionsPerIp.delete(ip);
-      metrics.webSocketClosed();
-    });
-  });
+
   const wsHandle = useServer<Record<string, unknown>, { caller?: Caller }>(
     {
       // graphql-ws runs every operation through yoga's envelop, so WebSocket
@@ -365,6 +355,24 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     },
     wsServer,
   );
+
+  // After useServer's own listener, so its per-socket error handler is there to be replaced.
+  wsServer.on('connection', (socket, req) => {
+    const ip = clientIp(req);
+    connectionsPerIp.set(ip, (connectionsPerIp.get(ip) ?? 0) + 1);
+    metrics.webSocketOpened();
+    // A socket error is the client breaking the protocol (a message over the limit, a bad frame): ws has
+    // already closed the connection with the matching code (1009, 1002 …). graphql-ws would print it to
+    // stderr as an "internal error" of ours; it is a warning about a client.
+    socket.removeAllListeners('error');
+    socket.on('error', (error) => logger.warn({ sourceIp: ip, reason: error.message, code: (error as { code?: string }).code }, 'closed a WebSocket connection that broke the protocol'));
+    socket.once('close', () => {
+      const left = (connectionsPerIp.get(ip) ?? 1) - 1;
+      if (left > 0) connectionsPerIp.set(ip, left);
+      else connectionsPerIp.delete(ip);
+      metrics.webSocketClosed();
+    });
+  });
 
   // A revoked API key closes, on every instance, the WebSocket connections opened with it.
   const socketsByKey = new SocketsByKey();

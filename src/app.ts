@@ -362,10 +362,15 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     connectionsPerIp.set(ip, (connectionsPerIp.get(ip) ?? 0) + 1);
     metrics.webSocketOpened();
     // A socket error is the client breaking the protocol (a message over the limit, a bad frame): ws has
-    // already closed the connection with the matching code (1009, 1002 …). graphql-ws would print it to
+    // already sent the close frame with the matching code (1009, 1002 …). graphql-ws would print it to
     // stderr as an "internal error" of ours; it is a warning about a client.
+    // ws would go on reading (and discarding) the rest of an oversized message until the peer closes: drop the
+    // connection instead, so a 60 MB message costs us its first frame header and nothing more.
     socket.removeAllListeners('error');
-    socket.on('error', (error) => logger.warn({ sourceIp: ip, reason: error.message, code: (error as { code?: string }).code }, 'closed a WebSocket connection that broke the protocol'));
+    socket.on('error', (error) => {
+      logger.warn({ sourceIp: ip, reason: error.message, code: (error as { code?: string }).code }, 'closed a WebSocket connection that broke the protocol');
+      socket.terminate();
+    });
     socket.once('close', () => {
       const left = (connectionsPerIp.get(ip) ?? 1) - 1;
       if (left > 0) connectionsPerIp.set(ip, left);

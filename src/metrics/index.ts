@@ -43,28 +43,12 @@ export interface Metrics {
 export function createMetrics(deps: { prisma: PrismaClient; logger: Logger }): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
+  const latency = <L extends string>(name: string, help: string, labelNames: readonly L[]) =>
+    new Histogram<L>({ name, help, labelNames, buckets: latencyBuckets, registers: [registry] });
 
-  const httpDuration = new Histogram({
-    name: 'paygraph_http_request_duration_seconds',
-    help: 'HTTP requests by method, route and status.',
-    labelNames: ['method', 'route', 'status'] as const,
-    buckets: latencyBuckets,
-    registers: [registry],
-  });
-  const graphqlDuration = new Histogram({
-    name: 'paygraph_graphql_operation_duration_seconds',
-    help: 'GraphQL operations (HTTP and graphql-ws) by type, first root field and outcome; a subscription counts its setup.',
-    labelNames: ['type', 'field', 'outcome'] as const,
-    buckets: latencyBuckets,
-    registers: [registry],
-  });
-  const providerDuration = new Histogram({
-    name: 'paygraph_provider_call_duration_seconds',
-    help: 'Calls to providers, one per HTTP attempt, by provider, operation and outcome.',
-    labelNames: ['provider', 'operation', 'outcome'] as const,
-    buckets: latencyBuckets,
-    registers: [registry],
-  });
+  const httpDuration = latency('paygraph_http_request_duration_seconds', 'HTTP requests by method, route and status.', ['method', 'route', 'status'] as const);
+  const graphqlDuration = latency('paygraph_graphql_operation_duration_seconds', 'GraphQL operations (HTTP and graphql-ws) by type, first root field and outcome; a subscription counts its setup.', ['type', 'field', 'outcome'] as const);
+  const providerDuration = latency('paygraph_provider_call_duration_seconds', 'Calls to providers, one per HTTP attempt, by provider, operation and outcome.', ['provider', 'operation', 'outcome'] as const);
   const callbacks = new Counter({
     name: 'paygraph_callbacks_total',
     help: 'Provider callbacks received, by route and verdict.',
@@ -82,13 +66,7 @@ export function createMetrics(deps: { prisma: PrismaClient; logger: Logger }): M
     help: 'Open graphql-ws connections.',
     registers: [registry],
   });
-  const workerPasses = new Histogram({
-    name: 'paygraph_worker_pass_duration_seconds',
-    help: 'Background worker passes, by worker and outcome.',
-    labelNames: ['worker', 'outcome'] as const,
-    buckets: latencyBuckets,
-    registers: [registry],
-  });
+  const workerPasses = latency('paygraph_worker_pass_duration_seconds', 'Background worker passes, by worker and outcome.', ['worker', 'outcome'] as const);
   const lastPassEnd = new Map<string, number>();
   new Gauge({
     name: 'paygraph_worker_lag_seconds',

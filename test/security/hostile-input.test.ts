@@ -20,8 +20,9 @@ describe('hostile input', () => {
 
   const errorLines = () => logs.text().split('\n').filter((line) => line.startsWith('{') && JSON.parse(line).level >= 50);
 
-  it.each([
-    ...connections.flatMap((field) => [
+  type Case = [name: string, query: string, variables: Record<string, unknown>, code: string];
+  it.each<Case>([
+    ...connections.flatMap((field): Case[] => [
       [`${field}(after: "garbage")`, `{ ${field}(after: "garbage") { edges { cursor } } }`, {}, 'BAD_USER_INPUT'],
       [`${field}(first: -1)`, `{ ${field}(first: -1) { edges { cursor } } }`, {}, 'BAD_USER_INPUT'],
       [`${field}(last: -1)`, `{ ${field}(last: -1) { edges { cursor } } }`, {}, 'BAD_USER_INPUT'],
@@ -31,7 +32,7 @@ describe('hostile input', () => {
     ['a NUL in the transactions filter', `query($s: String) { transactions(filter: { search: $s }) { edges { cursor } } }`, { s: '\u0000' }, 'BAD_USER_INPUT'],
     ['a NUL in the card charges filter', `query($t: [String!]) { cardCharges(filter: { telco: $t }) { edges { cursor } } }`, { t: ['VIETTEL\u0000'] }, 'BAD_USER_INPUT'],
     ['a 3 000-deep selection', `{ ${'a { '.repeat(3000)}id${' }'.repeat(3000)} }`, {}, 'GRAPHQL_PARSE_FAILED'],
-  ] as const)('answers %s with a client error', async (_name, query, variables, code) => {
+  ])('answers %s with a client error', async (_name, query, variables, code) => {
     const response = await gql(t.url, query, variables, key);
     expect(response.status).toBeLessThan(500);
     expect(response.errors?.[0]?.extensions?.code).toBe(code);

@@ -9,7 +9,7 @@ export type ProviderCallOutcome = 'success' | 'client_error' | 'server_error' | 
 
 export interface ProviderCallEvent {
   provider: string;
-  /** A short operation name ("cash-in", "status", "deposit.json" …), never an id. */
+  /** A short operation name ("v2/cash-in", "cash-in/status", "charging" …), never an id. */
   operation: string;
   method: string;
   outcome: ProviderCallOutcome;

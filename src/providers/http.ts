@@ -36,7 +36,7 @@ export interface ProviderRequest {
    * error then means "outcome unknown".
    */
   idempotency: 'safe' | 'money';
-  /** A short name for metrics ("cash-in", "status"); default: the last segment of the path. */
+  /** A short name for metrics ("charging", "cash-in/status"); default: the last two segments of the path. */
   operation?: string;
 }
 
@@ -85,10 +85,10 @@ export async function providerFetch(provider: ProviderId, request: ProviderReque
   throw lastError;
 }
 
-/** "cash-in" from /api/v2/cash-in, "deposit.json" from /v1/deposit.json: a bounded, id-free name for metrics. */
+/** "cash-in/status" from /api/v2/cash-in/status, "transactions/index.php": the path's last two segments, when they are plain words. */
 function operationOf(url: URL): string {
-  const last = url.pathname.split('/').filter(Boolean).pop() ?? '';
-  return /^[a-z][a-z0-9._-]{0,39}$/i.test(last) ? last.toLowerCase() : 'other';
+  const tail = url.pathname.split('/').filter(Boolean).slice(-2).join('/');
+  return /^[a-z0-9][a-z0-9._/-]{0,59}$/i.test(tail) ? tail.toLowerCase() : 'other';
 }
 
 /**

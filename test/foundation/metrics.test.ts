@@ -45,7 +45,7 @@ describe('metrics and the access log', () => {
     for (const sample of [
       'paygraph_http_request_duration_seconds_count{method="POST",route="/graphql",status="200"}',
       'paygraph_graphql_operation_duration_seconds_count{type="mutation",field="createCashIn",outcome="ok"}',
-      'paygraph_provider_call_duration_seconds_count{provider="AZCONNECTPAY",operation="cash-in",outcome="success"}',
+      'paygraph_provider_call_duration_seconds_count{provider="AZCONNECTPAY",operation="v2/cash-in",outcome="success"}',
       'paygraph_callbacks_total{route="azconnectpay",verdict="accepted"} 1',
       'paygraph_order_transitions_total{status="SUCCEEDED",cause="CALLBACK"} 1',
       'paygraph_review_queue_size{kind="order"} 0',

@@ -51,7 +51,7 @@ describe('provider base URLs', () => {
     expect(response.data.createCashIn).toMatchObject({ __typename: 'ProviderUnavailableError', outcomeUnknown: true });
     expect(JSON.stringify(response)).not.toContain('INSIDE-ONLY');
     const line = logs.text().split('\n').find((l) => l.includes('provider answered with a server error'));
-    expect(JSON.parse(line!)).toMatchObject({ level: 40, provider: 'AZCONNECTPAY', operation: 'cash-in', status: 500, answer: 'INSIDE-ONLY-7f3a; you sent APIKEY [sent value]' });
+    expect(JSON.parse(line!)).toMatchObject({ level: 40, provider: 'AZCONNECTPAY', operation: 'v2/cash-in', status: 500, answer: 'INSIDE-ONLY-7f3a; you sent APIKEY [sent value]' });
     expect(logs.text()).not.toContain(apiKey);
   });
 

@@ -3,12 +3,12 @@
 // embedded default the provider sandbox. start() / stop() make it a process.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import { GraphQLError } from 'graphql';
 import { WebSocketServer } from 'ws';
 import { useServer } from 'graphql-ws/use/ws';
-import type { Config } from './config.js';
+import { assertSafeForProduction, type Config } from './config.js';
 import { createLogger, type Logger } from './logger.js';
 import { openDatabase, type Database } from './db/client.js';
 import { applyMigrations } from './db/migrations.js';
@@ -22,6 +22,8 @@ import { currentRequestId, withRequestId } from './http/request-context.js';
 import { createMemoryRateLimiter, createRedisRateLimiter, credentialKey } from './http/rate-limit.js';
 import { Redis } from 'ioredis';
 import { handleCallbackRequest } from './callbacks/http.js';
+import { callbackRoute } from './providers/registry.js';
+import { callbackVerdict, createMetrics } from './metrics/index.js';
 import { clientTokenFence } from './http/client-token-fence.js';
 import { handleCheckoutRequest } from './checkout/http.js';
 import { loadOrCreateSealingKey, parsePreviousKeys } from './services/secrets-key.js';
@@ -55,6 +57,8 @@ export interface App {
 }
 
 export async function buildApp(config: Config, options: AppOptions = {}): Promise<App> {
+  // Before anything is created: an unsafe production setting stops the start, naming itself.
+  assertSafeForProduction(config);
   const logger = options.logger ?? createLogger(config.LOG_LEVEL);
   const db = await openDatabase(
     config.DATABASE_URL
@@ -93,6 +97,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     batchSize: 10,
   });
   const production = config.NODE_ENV === 'production';
+  const metrics = createMetrics({ prisma: db.prisma, logger });
 
   const yoga = createYoga<Record<string, never>, Context>({
     schema,
@@ -100,7 +105,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     // The body limit is enforced before yoga (admitGraphQLRequest: Content-Length required, ≤ MAX_BODY_BYTES);
     // yoga 5.24's own guard re-streams every POST body and halves a hello world's throughput (bench/yoga-variants.ts).
     maxRequestBodySize: false,
-    plugins: [...queryLimitPlugins({ production, introspection: config.GRAPHQL_INTROSPECTION ?? !production }), clientTokenFence()],
+    plugins: [...queryLimitPlugins({ production, introspection: config.GRAPHQL_INTROSPECTION ?? !production }), clientTokenFence(), metrics.graphqlPlugin()],
     cors: corsOptions(config.CORS_ORIGINS, production),
     graphiql: production ? false : { title: 'paygraph', subscriptionsProtocol: 'WS' },
     landingPage: false,
@@ -108,7 +113,8 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
       debug: (...args) => logger.debug(args.map(String).join(' ')),
       info: (...args) => logger.info(args.map(String).join(' ')),
       warn: (...args) => logger.warn(args.map(String).join(' ')),
-      error: (...args) => logger.error(args.map(String).join(' ')),
+      // yoga logs every error it masks; maskError below has already logged it once, with its request id and stack.
+      error: (...args) => logger.debug(args.map(String).join(' ')),
     },
     maskedErrors: {
       maskError(error, message) {
@@ -116,6 +122,10 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
         const isGraphQLError = (value: unknown): value is GraphQLError => (value as Error | undefined)?.name === 'GraphQLError';
         const original = isGraphQLError(error) ? error.originalError : undefined;
         if (isGraphQLError(error) && (!original || isGraphQLError(original))) return error;
+        // Pothos refuses bad connection arguments (a cursor it cannot read, first: -1) this way: the caller's input.
+        if (original?.name === 'PothosValidationError') {
+          return new GraphQLError(clip(original.message), { nodes: (error as GraphQLError).nodes, path: (error as GraphQLError).path, extensions: { code: 'BAD_USER_INPUT' } });
+        }
         logger.error({ err: original ?? error }, 'unexpected error');
         // The request id lets the caller quote the one log line that explains it.
         return new GraphQLError(message, { extensions: { code: 'INTERNAL_SERVER_ERROR', requestId: currentRequestId() } });
@@ -148,27 +158,53 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   const rateLimitRedis = config.REDIS_URL ? new Redis(config.REDIS_URL, { maxRetriesPerRequest: 2 }) : undefined;
   const rateLimiter = rateLimitRedis ? createRedisRateLimiter(rateLimitRedis) : createMemoryRateLimiter();
 
-  /** Body size, CSRF and rate limits, before yoga reads anything. Answers and returns false when refused. */
-  async function admitGraphQLRequest(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
-    const refuse = (status: number, message: string, headers: Record<string, string> = {}) => {
-      res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify({ errors: [{ message, extensions: { code: status === 429 ? 'RATE_LIMITED' : 'BAD_REQUEST' } }] }));
-      return false;
-    };
-    if (req.method === 'POST') {
-      const length = Number(req.headers['content-length'] ?? NaN);
-      if (Number.isNaN(length)) return refuse(411, 'a Content-Length is required');
-      if (length > config.MAX_BODY_BYTES) return refuse(413, `request body larger than ${config.MAX_BODY_BYTES} bytes`, { connection: 'close' });
-      // A browser can send a form cross-site without a preflight; a JSON body it cannot.
-      if (production && !/^application\/(graphql-response\+)?json\b/i.test(req.headers['content-type'] ?? '')) return refuse(415, 'send GraphQL as application/json');
-    }
-    const ip = (req.socket.remoteAddress ?? '').replace(/^::ffff:/, '');
-    const credential = credentialKey(req.headers.authorization);
+  const refuse = (res: ServerResponse, status: number, message: string, headers: Record<string, string> = {}) => {
+    res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify({ errors: [{ message, extensions: { code: status === 429 ? 'RATE_LIMITED' : 'BAD_REQUEST' } }] }));
+    return false;
+  };
+
+  /**
+   * Per-IP (and, with a bearer credential, per-key) limits. Callbacks and the
+   * checkout count in buckets of their own, so a busy API client does not
+   * starve the callbacks coming from the same address.
+   */
+  async function admitByRate(req: IncomingMessage, res: ServerResponse, scope: 'graphql' | 'callbacks' | 'checkout'): Promise<boolean> {
+    const ip = clientIp(req);
+    const credential = scope === 'graphql' ? credentialKey(req.headers.authorization) : undefined;
     const verdict = await rateLimiter.check([
       ...(credential ? [{ rule: 'key', key: credential, limit: { limit: config.RATE_LIMIT_PER_KEY, windowMs: 60_000 } }] : []),
-      { rule: 'ip', key: ip, limit: { limit: config.RATE_LIMIT_PER_IP, windowMs: 60_000 } },
+      { rule: scope === 'graphql' ? 'ip' : `ip:${scope}`, key: ip, limit: { limit: config.RATE_LIMIT_PER_IP, windowMs: 60_000 } },
     ]);
-    if (!verdict.allowed) return refuse(429, `rate limit per ${verdict.rule === 'key' ? 'API key' : 'IP address'} exceeded; retry in ${verdict.retryAfterSeconds} s`, { 'retry-after': String(verdict.retryAfterSeconds) });
-    return true;
+    if (verdict.allowed) return true;
+    return refuse(res, 429, `rate limit per ${verdict.rule === 'key' ? 'API key' : 'IP address'} exceeded; retry in ${verdict.retryAfterSeconds} s`, { 'retry-after': String(verdict.retryAfterSeconds) });
+  }
+
+  /** Body size, CSRF and rate limits, before yoga reads anything. Answers and returns false when refused. */
+  async function admitGraphQLRequest(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
+    if (req.method === 'POST') {
+      const length = Number(req.headers['content-length'] ?? NaN);
+      if (Number.isNaN(length)) return refuse(res, 411, 'a Content-Length is required');
+      if (length > config.MAX_BODY_BYTES) return refuse(res, 413, `request body larger than ${config.MAX_BODY_BYTES} bytes`, { connection: 'close' });
+      // A browser can send a form cross-site without a preflight; a JSON body it cannot.
+      if (production && !/^application\/(graphql-response\+)?json\b/i.test(req.headers['content-type'] ?? '')) return refuse(res, 415, 'send GraphQL as application/json');
+    }
+    return admitByRate(req, res, 'graphql');
+  }
+
+  /** GET /metrics: with METRICS_TOKEN as a bearer token when one is set; without one, open outside production and absent in it. */
+  async function serveMetrics(req: IncomingMessage, res: ServerResponse) {
+    if (config.METRICS_TOKEN) {
+      const sent = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1] ?? '';
+      const digest = (text: string) => createHash('sha256').update(text).digest();
+      if (!timingSafeEqual(digest(sent), digest(config.METRICS_TOKEN))) {
+        res.writeHead(401, { 'content-type': 'text/plain', 'www-authenticate': 'Bearer' }).end('metrics need METRICS_TOKEN as a bearer token');
+        return;
+      }
+    } else if (production) {
+      res.writeHead(404, { 'content-type': 'text/plain' }).end('Not found');
+      return;
+    }
+    res.writeHead(200, { 'content-type': metrics.registry.contentType }).end(await metrics.registry.metrics());
   }
 
   // In-flight HTTP requests, so a graceful stop can wait for them.
@@ -176,9 +212,20 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   let drained: (() => void) | undefined;
   const sockets = new Set<Socket>();
 
-  async function handle(req: IncomingMessage, res: ServerResponse) {
+  /** What the access log and the metrics say about a request: set by the route that served it. */
+  interface Served {
+    route: string;
+    verdict?: string;
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse, served: Served) {
     res.setHeader('x-request-id', req.headers['x-request-id'] as string);
     const path = (req.url ?? '/').split('?')[0] ?? '/';
+    served.route = path === '/healthz' || path === '/readyz' || path === '/metrics' || path === '/graphql' ? path : 'other';
+    if (path === '/metrics' && (req.method === 'GET' || req.method === 'HEAD')) {
+      await serveMetrics(req, res);
+      return;
+    }
     if (path === '/healthz') {
       res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}');
       return;
@@ -192,13 +239,27 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
       return;
     }
     if (path.startsWith('/callbacks/')) {
-      await handleCallbackRequest(req, res, path.slice('/callbacks/'.length), services.callbacks, {
-        card: (callback) => services.cardCharges.receiveCallback(callback),
-        apinganhang: (callback) => services.bank.statements.receiveWebhook(callback),
-      });
+      const name = path.slice('/callbacks/'.length);
+      const handlers = {
+        card: (callback: Parameters<typeof services.cardCharges.receiveCallback>[0]) => services.cardCharges.receiveCallback(callback),
+        apinganhang: (callback: Parameters<typeof services.bank.statements.receiveWebhook>[0]) => services.bank.statements.receiveWebhook(callback),
+      };
+      // Route names are words: anything else ("%", "../x", 40 KB of text) is no route, and no label either.
+      const known = /^[a-z0-9-]{1,40}$/.test(name) && (Object.hasOwn(handlers, name) || callbackRoute(name) !== undefined);
+      served.route = `/callbacks/${known ? name : 'other'}`;
+      try {
+        if (!known) res.writeHead(404, { 'content-type': 'text/plain' }).end('unknown callback route');
+        else if (await admitByRate(req, res, 'callbacks')) await handleCallbackRequest(req, res, name, services.callbacks, handlers);
+      } finally {
+        const verdict = callbackVerdict(res.headersSent ? res.statusCode : 500);
+        served.verdict = verdict;
+        metrics.callback(known ? name : 'other', verdict);
+      }
       return;
     }
     if (path === '/checkout' || path.startsWith('/checkout/')) {
+      served.route = path.startsWith('/checkout/assets/') ? '/checkout/assets' : path === '/checkout/demo' ? '/checkout/demo' : '/checkout/*';
+      if (!(await admitByRate(req, res, 'checkout'))) return;
       await handleCheckoutRequest(req, res, { services, prisma: db.prisma, config, logger, sandbox });
       return;
     }
@@ -209,12 +270,20 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
 
   const server = createServer((req, res) => {
     inFlight++;
+    const started = performance.now();
+    const served: Served = { route: 'other' };
+    const requestId = (req.headers['x-request-id'] as string | undefined)?.slice(0, 128) || randomUUID();
     res.on('close', () => {
       if (--inFlight === 0) drained?.();
+      const seconds = (performance.now() - started) / 1000;
+      const status = res.writableFinished ? res.statusCode : 499;
+      metrics.httpRequest({ method: methodLabel(req.method), route: served.route, status }, seconds);
+      // One line per request: the route, never the query string (it can carry a client token).
+      const quiet = served.route === '/healthz' || served.route === '/readyz' || served.route === '/metrics';
+      logger[quiet ? 'debug' : 'info']({ requestId, method: req.method, route: served.route, status, durationMs: Math.round(seconds * 1000), ...(served.verdict ? { verdict: served.verdict } : {}) }, 'request');
     });
-    const requestId = (req.headers['x-request-id'] as string | undefined)?.slice(0, 128) || randomUUID();
     req.headers['x-request-id'] = requestId;
-    withRequestId(requestId, () => handle(req, res)).catch((error) => {
+    withRequestId(requestId, () => handle(req, res, served)).catch((error) => {
       logger.error({ err: error }, 'request failed');
       if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
       res.end('{"errors":[{"message":"Unexpected error."}]}');
@@ -225,7 +294,19 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     socket.on('close', () => sockets.delete(socket));
   });
 
-  const wsServer = new WebSocketServer({ server, path: '/graphql' });
+  // A message over the limit closes its connection (1009) as soon as its frame header says so: nothing is buffered.
+  const connectionsPerIp = new Map<string, number>();
+  const wsServer = new WebSocketServer({
+    server,
+    path: '/graphql',
+    maxPayload: config.WS_MAX_MESSAGE_BYTES,
+    verifyClient: (info, accept) => {
+      const limit = config.WS_MAX_CONNECTIONS_PER_IP;
+      if (limit > 0 && (connectionsPerIp.get(clientIp(info.req)) ?? 0) >= limit) accept(false, 429, 'Too many WebSocket connections from this address');
+      else accept(true);
+    },
+  });
+
   const wsHandle = useServer<Record<string, unknown>, { caller?: Caller }>(
     {
       // graphql-ws runs every operation through yoga's envelop, so WebSocket
@@ -251,10 +332,18 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
           params: payload,
           socketCaller: ctx.extra.caller ?? { kind: 'anonymous' },
         });
+        // A syntax error or a document over a limit is that operation's error; the connection and its other subscriptions go on.
+        let document;
+        try {
+          document = parse(payload.query);
+        } catch (error) {
+          if ((error as Error)?.name === 'GraphQLError') return [error as GraphQLError];
+          throw error;
+        }
         const args = {
           schema: envSchema,
           operationName: payload.operationName,
-          document: parse(payload.query),
+          document,
           variableValues: payload.variables,
           contextValue: await contextFactory(),
           rootValue: { execute, subscribe },
@@ -266,6 +355,29 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     },
     wsServer,
   );
+
+  // After useServer's own listener, so its per-socket error handler is there to be replaced.
+  wsServer.on('connection', (socket, req) => {
+    const ip = clientIp(req);
+    connectionsPerIp.set(ip, (connectionsPerIp.get(ip) ?? 0) + 1);
+    metrics.webSocketOpened();
+    // A socket error is the client breaking the protocol (a message over the limit, a bad frame): ws has
+    // already sent the close frame with the matching code (1009, 1002 …). graphql-ws would print it to
+    // stderr as an "internal error" of ours; it is a warning about a client.
+    // ws would go on reading (and discarding) the rest of an oversized message until the peer closes: drop the
+    // connection instead, so a 60 MB message costs us its first frame header and nothing more.
+    socket.removeAllListeners('error');
+    socket.on('error', (error) => {
+      logger.warn({ sourceIp: ip, reason: error.message, code: (error as { code?: string }).code }, 'closed a WebSocket connection that broke the protocol');
+      socket.terminate();
+    });
+    socket.once('close', () => {
+      const left = (connectionsPerIp.get(ip) ?? 1) - 1;
+      if (left > 0) connectionsPerIp.set(ip, left);
+      else connectionsPerIp.delete(ip);
+      metrics.webSocketClosed();
+    });
+  });
 
   // A revoked API key closes, on every instance, the WebSocket connections opened with it.
   const socketsByKey = new SocketsByKey();
@@ -330,6 +442,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
         await statementImport.stop();
         await sandbox?.close();
         await pubsub.close();
+        metrics.close();
         rateLimitRedis?.disconnect();
         await db.close();
         logger.info('stopped');
@@ -337,6 +450,21 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
       return stopping;
     },
   };
+}
+
+/** The peer's address (IPv4-mapped IPv6 written as IPv4), for rate limits and connection caps. */
+function clientIp(req: IncomingMessage): string {
+  return (req.socket.remoteAddress ?? '').replace(/^::ffff:/, '');
+}
+
+/** A label a client cannot invent: the method when it is one of HTTP's, else "other". */
+function methodLabel(method: string | undefined): string {
+  return method && /^(GET|HEAD|POST|PUT|PATCH|DELETE|OPTIONS)$/.test(method) ? method : 'other';
+}
+
+/** An error message as a caller may see it again: short (a 100 KB cursor is not repeated back). */
+function clip(message: string, max = 200): string {
+  return message.length > max ? `${message.slice(0, max)}…` : message;
 }
 
 function printSandboxKey({ merchantId, apiKey }: { merchantId: string; apiKey: string }) {

@@ -3,6 +3,7 @@
 // variable and what it expects. The README's configuration table mirrors this.
 import path from 'node:path';
 import { z } from 'zod';
+import { providerIds, type ProviderId } from './providers/types.js';
 
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
@@ -28,8 +29,8 @@ export const configSchema = z.object({
     .regex(/^rediss?:\/\//, 'expected a redis://host:port URL')
     .optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  /** Run the provider simulators in-process and give new sandbox merchants their credentials. */
-  SANDBOX: bool.default('true'),
+  /** Run the provider simulators in-process and give new sandbox merchants their credentials. Unset: on, except in production. */
+  SANDBOX: bool.optional(),
   /** Port of the in-process sandbox (0: any free port). */
   SANDBOX_PORT: port.default(0),
   /** Create a sandbox merchant (and print its key once) when the database has no merchant. */
@@ -74,12 +75,58 @@ export const configSchema = z.object({
   CORS_ORIGINS: z.string().optional(),
   /** Allow schema introspection in production. */
   GRAPHQL_INTROSPECTION: bool.optional(),
+  /**
+   * Hosts a merchant's provider base URL may name, per provider, replacing that
+   * provider's documented hosts: "CARD=thecao.example.vn,*.doithe.example;VNKASH=api.vnkash.com".
+   */
+  PROVIDER_HOSTS: z
+    .string()
+    .transform((value, ctx) => {
+      try {
+        return parseProviderHosts(value);
+      } catch (error) {
+        ctx.addIssue({ code: z.ZodIssueCode.custom, message: (error as Error).message });
+        return z.NEVER;
+      }
+    })
+    .optional(),
+  /** Largest graphql-ws message; a bigger one closes that connection (1009) before it is read. */
+  WS_MAX_MESSAGE_BYTES: z.coerce.number().int().min(1024).max(16 * 1024 * 1024).default(64 * 1024),
+  /** Open WebSocket connections per client IP (0: no limit). */
+  WS_MAX_CONNECTIONS_PER_IP: z.coerce.number().int().min(0).default(100),
+  /** Bearer token a scraper sends to GET /metrics. Unset: /metrics is open outside production and off in production. */
+  METRICS_TOKEN: z.string().min(16, 'use at least 16 random characters').optional(),
+  /** Production checks to waive, comma-separated (see unsafeProductionSettings): e.g. "SANDBOX" on a staging server. */
+  ALLOW_UNSAFE: z
+    .string()
+    .transform((value) => value.split(',').map((name) => name.trim().toUpperCase()).filter(Boolean))
+    .pipe(z.array(z.enum(['SANDBOX', 'SECRETS_KEY', 'CORS_ORIGINS', 'RATE_LIMIT', 'PUBLIC_URL', 'DATA_DIR'])))
+    .optional(),
 });
 
-export type Config = z.infer<typeof configSchema> & {
+export type Config = Omit<z.infer<typeof configSchema>, 'SANDBOX'> & {
+  SANDBOX: boolean;
   /** Absolute data directory. */
   dataDir: string;
 };
+
+export type ProviderHosts = Partial<Record<ProviderId, string[]>>;
+
+const hostPattern = /^(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/;
+
+/** "CARD=a.example,*.b.example;VNKASH=api.vnkash.com" → { CARD: [...], VNKASH: [...] }. */
+export function parseProviderHosts(value: string): ProviderHosts {
+  const hosts: ProviderHosts = {};
+  for (const entry of value.split(/[;\s]+/).filter(Boolean)) {
+    const [name, list = ''] = entry.split('=', 2) as [string, string?];
+    const provider = name.trim().toUpperCase() as ProviderId;
+    if (!providerIds.includes(provider)) throw new Error(`unknown provider "${name}" (expected ${providerIds.join(', ')})`);
+    const patterns = list.split(',').map((host) => host.trim().toLowerCase()).filter(Boolean);
+    for (const pattern of patterns) if (!hostPattern.test(pattern)) throw new Error(`"${pattern}" is not a host name or *.domain pattern`);
+    hosts[provider] = [...(hosts[provider] ?? []), ...patterns];
+  }
+  return hosts;
+}
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -97,7 +144,34 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     });
     throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
   }
-  return { ...parsed.data, dataDir: path.resolve(parsed.data.DATA_DIR) };
+  const production = parsed.data.NODE_ENV === 'production';
+  return { ...parsed.data, SANDBOX: parsed.data.SANDBOX ?? !production, dataDir: path.resolve(parsed.data.DATA_DIR) };
+}
+
+/**
+ * Settings that are wrong for production, each with the name ALLOW_UNSAFE
+ * takes to accept it anyway. The README's production checklist mirrors these.
+ */
+export function unsafeProductionSettings(config: Config): { name: NonNullable<Config['ALLOW_UNSAFE']>[number]; problem: string }[] {
+  if (config.NODE_ENV !== 'production') return [];
+  const found: ReturnType<typeof unsafeProductionSettings> = [];
+  if (config.SANDBOX) found.push({ name: 'SANDBOX', problem: 'SANDBOX=true runs the provider simulators, the /checkout/demo page and lets sandbox merchants call loopback addresses' });
+  if (!config.SECRETS_KEY) found.push({ name: 'SECRETS_KEY', problem: 'SECRETS_KEY is not set: provider secrets would be sealed with a key generated into DATA_DIR, beside the data it protects' });
+  if (config.CORS_ORIGINS?.trim() === '*') found.push({ name: 'CORS_ORIGINS', problem: 'CORS_ORIGINS=* lets any web page call the API from a browser' });
+  if (config.RATE_LIMIT_PER_KEY === 0 || config.RATE_LIMIT_PER_IP === 0) found.push({ name: 'RATE_LIMIT', problem: 'RATE_LIMIT_PER_KEY or RATE_LIMIT_PER_IP is 0: rate limiting is off' });
+  if (!config.PUBLIC_URL?.startsWith('https://')) found.push({ name: 'PUBLIC_URL', problem: 'PUBLIC_URL is not an https URL: provider callbacks and checkout links (which carry client tokens) would use plain HTTP or this machine\'s listening address' });
+  if (!config.DATABASE_URL && config.DATA_DIR === ':memory:') found.push({ name: 'DATA_DIR', problem: 'DATA_DIR=:memory: loses every order when the process stops' });
+  return found;
+}
+
+/** Stops a production start that has an unsafe setting not waived by ALLOW_UNSAFE, naming each. */
+export function assertSafeForProduction(config: Config) {
+  const waived = new Set(config.ALLOW_UNSAFE ?? []);
+  const problems = unsafeProductionSettings(config).filter((setting) => !waived.has(setting.name));
+  if (problems.length === 0) return;
+  throw new ConfigError(
+    `refusing to start in production (NODE_ENV=production):\n${problems.map((p) => `  ${p.name}: ${p.problem}`).join('\n')}\nFix each, or accept it knowingly with ALLOW_UNSAFE=${problems.map((p) => p.name).join(',')}.`,
+  );
 }
 
 function redactIfSecret(name: string, value: string) {

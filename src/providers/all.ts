@@ -2,6 +2,7 @@
 import { registerProvider } from './registry.js';
 import { apiNganHangCallbackRoutes, apiNganHangProviderModule } from './apinganhang/module.js';
 import { azConnectPayCredentialsSchema, createAzConnectPayConnector, locateAzConnectPayCallback } from './azconnectpay/index.js';
+import { AZCONNECTPAY_DEFAULT_BASE_URL } from './azconnectpay/credentials.js';
 import { createVnKashConnector, locateVnKashCallback, vnKashCredentialsSchema } from './vnkash/index.js';
 import { cardCredentialsSchema } from './card/index.js';
 
@@ -11,6 +12,7 @@ registerProvider(
     credentials: azConnectPayCredentialsSchema,
     secretFields: ['apiKey', 'privateKey'],
     sandboxBasePath: '/azconnectpay',
+    documentedHosts: [new URL(AZCONNECTPAY_DEFAULT_BASE_URL).hostname],
     orderConnector: (credentials, context) => createAzConnectPayConnector(credentials, { http: context.http }),
   },
   { azconnectpay: { provider: 'AZCONNECTPAY', locate: locateAzConnectPayCallback, methods: ['GET', 'POST'] } },
@@ -24,6 +26,8 @@ registerProvider(
     credentials: vnKashCredentialsSchema,
     secretFields: ['secretKey'],
     sandboxBasePath: '/vnkash/v1',
+    // vnkash-api-v1.txt: every endpoint is https://api.vnkash.com/v1/<name>.json.
+    documentedHosts: ['api.vnkash.com'],
     orderConnector: (credentials, context) => createVnKashConnector(credentials, { http: context.http, nonces: context.nonces }),
   },
   { vnkash: { provider: 'VNKASH', locate: locateVnKashCallback, methods: ['GET', 'POST'] } },
@@ -35,4 +39,8 @@ registerProvider({
   credentials: cardCredentialsSchema,
   secretFields: ['partnerKey'],
   sandboxBasePath: '/card/chargingws/v2',
+  // Card-charging partners run this API on many domains (the document writes
+  // http://{{domain_post}}/chargingws/v2): none is trusted until the operator
+  // names its partner's host in PROVIDER_HOSTS.
+  documentedHosts: [],
 });

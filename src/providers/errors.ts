@@ -63,12 +63,15 @@ export class ProviderAuthError extends ProviderError {
   }
 }
 
-/** The provider answered something its document does not allow (kept for the log, never guessed at). */
+/** The provider answered something its document does not allow (kept for the log, never guessed at, never shown to a caller). */
 export class ProviderBadResponseError extends ProviderError {
   override readonly kind = 'bad-response';
   override readonly name = 'ProviderBadResponseError';
-  constructor(provider: ProviderId, message: string, readonly body: string) {
+  /** The start of the answer (connectors remove our secrets first), for the log line of a masked error. */
+  readonly body: string;
+  constructor(provider: ProviderId, message: string, body: string) {
     super(provider, message);
+    this.body = body.slice(0, 2000);
   }
 }
 

@@ -1,8 +1,14 @@
 // The one way connectors talk HTTP: a timeout on every call, retries with
 // backoff only for calls that are safe to repeat, and errors that say whether a
-// money-moving call may have reached the provider.
+// money-moving call may have reached the provider. What a provider answers is
+// never put into an error a caller sees: a broken answer's start goes to the
+// logs (through the provider-call event), with every value we sent removed.
 import { ProviderUnavailableError } from './errors.js';
 import type { ProviderId } from './types.js';
+import { observe, type ProviderCallOutcome } from '../observability.js';
+
+/** How much of a 5xx answer the logs keep. */
+export const ANSWER_EXCERPT_CHARS = 300;
 
 export interface ProviderHttpOptions {
   /** Milliseconds before a call is abandoned. */
@@ -13,7 +19,7 @@ export interface ProviderHttpOptions {
   backoffMs: number;
   /** Tests and the sandbox can hand in their own fetch; production uses the global one. */
   fetch?: typeof fetch;
-  /** Called once per attempt, for logs and metrics. Never receives bodies: they may hold secrets. */
+  /** Called once per attempt, for logs. Never receives bodies: they may hold secrets. */
   onAttempt?: (event: { provider: ProviderId; method: string; path: string; status?: number; ms: number; error?: string }) => void;
 }
 
@@ -30,6 +36,8 @@ export interface ProviderRequest {
    * error then means "outcome unknown".
    */
   idempotency: 'safe' | 'money';
+  /** A short name for metrics ("charging", "cash-in/status"); default: the last two segments of the path. */
+  operation?: string;
 }
 
 export interface ProviderResponse {
@@ -41,6 +49,9 @@ export interface ProviderResponse {
 export async function providerFetch(provider: ProviderId, request: ProviderRequest, options: ProviderHttpOptions): Promise<ProviderResponse> {
   const doFetch = options.fetch ?? fetch;
   const url = new URL(request.url);
+  const operation = request.operation ?? operationOf(url);
+  const report = (outcome: ProviderCallOutcome, started: number, status?: number, answerExcerpt?: string) =>
+    observe.providerCall({ provider, operation, method: request.method, outcome, status, seconds: (performance.now() - started) / 1000, answerExcerpt });
   const attempts = request.idempotency === 'safe' ? 1 + options.safeRetries : 1;
   let lastError: unknown;
   for (let attempt = 0; attempt < attempts; attempt++) {
@@ -56,18 +67,58 @@ export async function providerFetch(provider: ProviderId, request: ProviderReque
       const text = await response.text();
       options.onAttempt?.({ provider, method: request.method, path: url.pathname, status: response.status, ms: performance.now() - started });
       if (response.status >= 500) {
+        report('server_error', started, response.status, withoutSentValues(text, url, request).slice(0, ANSWER_EXCERPT_CHARS));
         // The provider broke mid-request: for a money call the outcome is unknown.
-        lastError = new ProviderUnavailableError(provider, `${request.method} ${url.pathname}: HTTP ${response.status} ${text.slice(0, 200)}`, request.idempotency === 'money');
+        lastError = new ProviderUnavailableError(provider, `${request.method} ${url.pathname}: HTTP ${response.status}`, request.idempotency === 'money');
         continue;
       }
+      report(response.status >= 400 ? 'client_error' : 'success', started, response.status);
       return { status: response.status, headers: response.headers, text };
     } catch (error) {
-      const message = error instanceof Error && error.name === 'TimeoutError' ? `timed out after ${options.timeoutMs} ms` : String((error as Error)?.message ?? error);
+      const timedOut = error instanceof Error && error.name === 'TimeoutError';
+      const message = timedOut ? `timed out after ${options.timeoutMs} ms` : String((error as Error)?.message ?? error);
+      report(timedOut ? 'timeout' : 'network_error', started);
       options.onAttempt?.({ provider, method: request.method, path: url.pathname, ms: performance.now() - started, error: message });
       lastError = new ProviderUnavailableError(provider, `${request.method} ${url.pathname}: ${message}`, request.idempotency === 'money', { cause: error });
     }
   }
   throw lastError;
+}
+
+/** "cash-in/status" from /api/v2/cash-in/status, "transactions/index.php": the path's last two segments, when they are plain words. */
+function operationOf(url: URL): string {
+  const tail = url.pathname.split('/').filter(Boolean).slice(-2).join('/');
+  return /^[a-z0-9][a-z0-9._/-]{0,59}$/i.test(tail) ? tail.toLowerCase() : 'other';
+}
+
+/**
+ * The answer with every value of the request removed (query, headers, form or
+ * JSON body): whatever a provider echoes of ours (a card code, a key, a
+ * signature) stays out of the logs.
+ */
+export function withoutSentValues(text: string, url: URL, request: ProviderRequest): string {
+  const sent = new Set<string>();
+  for (const value of url.searchParams.values()) sent.add(value);
+  for (const value of Object.values(request.headers ?? {})) {
+    sent.add(value);
+    for (const word of value.split(/\s+/)) sent.add(word);
+  }
+  if (request.body) {
+    const json = parseJson(request.body);
+    if (json !== undefined) {
+      const stack: unknown[] = [json];
+      while (stack.length) {
+        const value = stack.pop();
+        if (typeof value === 'string') sent.add(value);
+        else if (typeof value === 'number') sent.add(String(value));
+        else if (value && typeof value === 'object') stack.push(...Object.values(value));
+      }
+    } else for (const value of new URLSearchParams(request.body).values()) sent.add(value);
+  }
+  let redacted = text;
+  // Longest first, so a value that contains another is removed whole.
+  for (const value of [...sent].filter((v) => v.length >= 4).sort((a, b) => b.length - a.length)) redacted = redacted.split(value).join('[sent value]');
+  return redacted;
 }
 
 /** Parses a JSON body or returns undefined; connectors validate the shape with zod. */

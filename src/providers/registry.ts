@@ -18,6 +18,12 @@ export interface ProviderModule<Credentials = any> {
   secretFields: readonly string[];
   /** Where this provider's simulator lives in the sandbox, relative to the sandbox URL. */
   sandboxBasePath: string;
+  /**
+   * Hosts the provider's document names for its API: a merchant's base URL may
+   * name these unless the operator's PROVIDER_HOSTS says otherwise. Empty: the
+   * operator must list them.
+   */
+  documentedHosts: readonly string[];
   orderConnector?(credentials: Credentials, context: ConnectorContext): OrderConnector;
 }
 

@@ -2,6 +2,8 @@
 // its totals, a CSV export, the live feed of new lines, bank-transfer orders
 // (paid by a line naming their transfer code) and the order's lines.
 import { Repeater } from 'graphql-yoga';
+import { stringify } from 'csv-stringify/sync';
+import { filterText } from './filter-text.js';
 import { builder, requireMerchant, selection, type Context } from './builder.js';
 import { NotFoundError, ValidationError } from './errors.js';
 import { IdempotencyConflictError, IdempotencyKeyReusedError } from '../services/idempotency.js';
@@ -62,10 +64,13 @@ export function transactionWhere(merchantId: string, filter: TransactionFilterSh
   const where: Prisma.BankTransactionWhereInput = { merchantId };
   if (!filter) return where;
   if (filter.accountId) where.bankAccountId = /^[0-9a-f-]{36}$/i.test(String(filter.accountId)) ? String(filter.accountId) : '00000000-0000-0000-0000-000000000000';
-  if (filter.bank) where.bank = filter.bank.trim().toUpperCase();
+  if (filter.bank) where.bank = filterText(filter.bank, 'bank').trim().toUpperCase();
   if (filter.direction) where.direction = filter.direction;
   if (filter.from || filter.to) where.transactionTime = { gte: filter.from ?? undefined, lt: filter.to ?? undefined };
-  if (filter.search) where.OR = [{ description: { contains: filter.search, mode: 'insensitive' } }, { refNo: { contains: filter.search, mode: 'insensitive' } }];
+  if (filter.search) {
+    const search = filterText(filter.search, 'search');
+    where.OR = [{ description: { contains: search, mode: 'insensitive' } }, { refNo: { contains: search, mode: 'insensitive' } }];
+  }
   if (filter.matched != null) where.matchedOrderId = filter.matched ? { not: null } : null;
   return where;
 }
@@ -128,7 +133,16 @@ builder.queryField('transactions', (t) =>
 /** Enough for a spreadsheet; narrow the filter for more. */
 export const CSV_MAX_ROWS = 10_000;
 
-const csvCell = (value: string) => (/[",\r\n;]/.test(value) || /^[=+\-@]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value);
+/**
+ * Descriptions are written by payers: a cell starting with = + - @, a tab or a
+ * CR is prefixed with ' so a spreadsheet shows it instead of running it
+ * (OWASP's CSV injection rule, csv-stringify's escape_formulas; amounts are
+ * numbers and keep their minus). Cells with ; are quoted too, for spreadsheets
+ * set to read ; as the separator.
+ */
+export function statementCsv(header: string[], rows: (string | bigint)[][]): string {
+  return stringify([header, ...rows], { bom: true, record_delimiter: 'windows', escape_formulas: true, quoted_match: ';' });
+}
 
 builder.queryField('transactionsCsv', (t) =>
   t.string({
@@ -150,12 +164,12 @@ builder.queryField('transactionsCsv', (t) =>
         row.refNo,
         row.description,
         row.direction === 'IN' ? 'Tiền vào' : 'Tiền ra',
-        row.amount.toString(),
-        row.balanceAfter?.toString() ?? '',
+        row.amount,
+        row.balanceAfter ?? '',
         row.matchedOrder?.requestId ?? '',
         row.matchedOrder?.merchantReference ?? '',
       ]);
-      return '\uFEFF' + [header, ...lines].map((line) => line.map(csvCell).join(',')).join('\r\n') + '\r\n';
+      return statementCsv(header, lines);
     },
   }),
 );

@@ -3,6 +3,7 @@
 // charge's changes. The card's code and serial are never exposed: only their
 // last four characters (maskedCode, maskedSerial).
 import { Repeater } from 'graphql-yoga';
+import { filterText } from './filter-text.js';
 import { builder, requireMerchant, selection, type Context } from './builder.js';
 import { NotFoundError, ValidationError, ErrorInterface } from './errors.js';
 import { EventCauseEnum } from './order.js';
@@ -117,7 +118,7 @@ export function cardChargeWhere(merchantId: string, filter: typeof CardChargeFil
   const where: Prisma.CardChargeWhereInput = { merchantId };
   if (!filter) return where;
   if (filter.status?.length) where.status = { in: filter.status };
-  if (filter.telco?.length) where.telco = { in: filter.telco.map((telco) => telco.trim().toUpperCase()) };
+  if (filter.telco?.length) where.telco = { in: filter.telco.map((telco) => filterText(telco, 'telco').trim().toUpperCase()) };
   if (filter.createdAfter || filter.createdBefore) where.createdAt = { gte: filter.createdAfter ?? undefined, lt: filter.createdBefore ?? undefined };
   return where;
 }

@@ -1,6 +1,7 @@
 // Orders: the Order and OrderEvent types, their queries, the mutations that
 // create and steer them, and the subscriptions that stream their changes.
 import { Repeater } from 'graphql-yoga';
+import { filterText } from './filter-text.js';
 import { builder, requireMerchant, selection, type Context } from './builder.js';
 import { NotFoundError, ValidationError, ErrorInterface } from './errors.js';
 import { ProviderAuthError, ProviderNotSupportedError, ProviderRefusedError, ProviderUnavailableError } from '../providers/errors.js';
@@ -160,10 +161,11 @@ export function orderWhere(merchantId: string, filter: OrderFilterShape | null |
   if (filter.kind?.length) where.kind = { in: filter.kind };
   if (filter.createdAfter || filter.createdBefore) where.createdAt = { gte: filter.createdAfter ?? undefined, lt: filter.createdBefore ?? undefined };
   if (filter.reference) {
+    const reference = filterText(filter.reference, 'reference');
     where.OR = [
-      { merchantReference: { contains: filter.reference, mode: 'insensitive' } },
-      { requestId: filter.reference },
-      { providerReference: filter.reference },
+      { merchantReference: { contains: reference, mode: 'insensitive' } },
+      { requestId: reference },
+      { providerReference: reference },
     ];
   }
   return where;

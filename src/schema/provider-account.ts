@@ -1,5 +1,5 @@
 // A merchant's provider accounts: settings readable, secrets write-only (a read
-// shows only whether each is set and its last four characters).
+// shows only whether each is set and, for long ones, its last four characters).
 import { builder, requireMerchant } from './builder.js';
 import { ValidationError } from './errors.js';
 import { ProviderEnum } from './provider-errors.js';
@@ -13,11 +13,26 @@ interface ProviderAccountShape {
   updatedAt: Date;
 }
 
+/** Provider settings are flat, with a few small maps (card shapes: telco → field → rule). */
+const MAX_VALUES_NESTING = 8;
+
+/** Iterative, so any input is measured without recursion. */
+function nestedDeeperThan(value: unknown, limit: number): boolean {
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length) {
+    const [current, depth] = stack.pop()!;
+    if (!current || typeof current !== 'object') continue;
+    if (depth >= limit) return true;
+    for (const inner of Object.values(current)) stack.push([inner, depth + 1]);
+  }
+  return false;
+}
+
 const SecretHint = builder.objectRef<ProviderAccountShape['secrets'][number]>('SecretHint').implement({
   fields: (t) => ({
     name: t.exposeString('name'),
     isSet: t.exposeBoolean('isSet'),
-    hint: t.exposeString('hint', { nullable: true, description: 'The last four characters ("…a1b2"), never more.' }),
+    hint: t.exposeString('hint', { nullable: true, description: 'The last four characters ("…a1b2") of a secret of 12 or more characters; "…" for a shorter one.' }),
   }),
 });
 
@@ -54,6 +69,8 @@ builder.mutationField('setProviderAccount', (t) =>
     },
     resolve: async (_root, { provider, values, enabled }, ctx) => {
       if (!values || typeof values !== 'object' || Array.isArray(values)) throw new ValidationError('values: an object of field names to values', 'values');
+      // Before any recursive walk: 5 000 nested arrays would overflow the stack of one.
+      if (nestedDeeperThan(values, MAX_VALUES_NESTING)) throw new ValidationError(`values: nested deeper than ${MAX_VALUES_NESTING} levels`, 'values');
       if (containsControlCharacters(values)) throw new ValidationError('values: no control characters', 'values');
       const merchantId = requireMerchant(ctx);
       await ctx.services.providerAccounts.set(merchantId, provider, values as Record<string, unknown>, enabled ?? true);

@@ -47,6 +47,7 @@ export function createServices(deps: ServiceDeps) {
       nonces: createDatabaseNonceSource(prisma),
     },
     deps.sandbox,
+    config.PROVIDER_HOSTS,
   );
   const idempotency = new Idempotency(prisma, { ttlHours: config.IDEMPOTENCY_TTL_HOURS });
   const transitions = new OrderTransitions(prisma, pubsub, logger);

@@ -8,6 +8,7 @@ import { directionOf, type OrderKind, type StatusReport } from '../providers/typ
 import { judgeTransition, settle, isFinal, type OrderStatus, type ReviewReason } from '../domain/order-status.js';
 import type { AppPubSub, OrderChanged } from '../pubsub.js';
 import type { Logger } from '../logger.js';
+import { observe } from '../observability.js';
 
 export type EventCause = 'API' | 'CALLBACK' | 'POLL' | 'MATCH' | 'EXPIRY' | 'MANUAL';
 
@@ -123,6 +124,7 @@ export class OrderTransitions {
       });
       if (!eventId) continue;
       this.publish({ orderId: request.orderId, merchantId: order.merchantId, eventId, status: request.to, at: now.toISOString() });
+      observe.orderTransition({ status: request.to, cause: request.cause });
       return { kind: 'applied', from, to: request.to, eventId };
     }
     throw new Error(`order ${request.orderId} kept changing under us; gave up after 5 attempts`);

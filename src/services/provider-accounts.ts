@@ -7,6 +7,8 @@ import { providerModule, type ConnectorContext } from '../providers/registry.js'
 import { ProviderNotSupportedError } from '../providers/errors.js';
 import type { SealedBox } from './sealed-box.js';
 import { ValidationError } from '../schema/errors.js';
+import { checkOutboundUrl } from '../http/outbound-url.js';
+import type { ProviderHosts } from '../config.js';
 
 export interface SandboxAccess {
   /** http://127.0.0.1:<port> of the running sandbox. */
@@ -17,13 +19,19 @@ export interface SandboxAccess {
 
 export class MissingProviderAccountError extends Error {
   override readonly name = 'MissingProviderAccountError';
-  constructor(readonly provider: ProviderId) {
-    super(`no ${provider} account is configured for this merchant`);
+  constructor(
+    readonly provider: ProviderId,
+    detail?: string,
+  ) {
+    super(detail ?? `no ${provider} account is configured for this merchant`);
   }
 }
 
 const aad = (merchantId: string, provider: ProviderId) => `provider-account:${merchantId}:${provider}`;
-const hint = (value: string) => (value.length <= 4 ? '…' : `…${value.slice(-4)}`);
+
+/** Secrets shorter than this show no characters at all: four of a six-character password is most of it. */
+export const SECRET_HINT_MIN_LENGTH = 12;
+export const secretHint = (value: string) => (value.length < SECRET_HINT_MIN_LENGTH ? '…' : `…${value.slice(-4)}`);
 
 export class ProviderAccounts {
   constructor(
@@ -31,7 +39,22 @@ export class ProviderAccounts {
     private readonly box: SealedBox,
     readonly context: ConnectorContext,
     private readonly sandbox: () => SandboxAccess | undefined,
+    /** The operator's PROVIDER_HOSTS: replaces a provider's documented hosts. */
+    private readonly hosts: ProviderHosts = {},
   ) {}
+
+  /**
+   * Why this base URL may not be called for this merchant, or null. Sandbox
+   * merchants may also use loopback (the simulators) while this instance runs
+   * the sandbox.
+   */
+  private refusedBaseUrl(provider: ProviderId, baseUrl: unknown, sandboxMerchant: boolean): string | null {
+    if (typeof baseUrl !== 'string') return null;
+    const allowedHosts = this.hosts[provider] ?? providerModule(provider).documentedHosts;
+    const verdict = checkOutboundUrl(baseUrl, { allowedHosts, allowLoopback: sandboxMerchant && this.sandbox() !== undefined });
+    if (verdict.ok) return null;
+    return `${verdict.reason}${verdict.reason.includes('allow-list') ? ` (PROVIDER_HOSTS; ${provider} allows ${allowedHosts.join(', ') || 'no host until the operator names one'})` : ''}`;
+  }
 
   /** Saves settings and secrets; an empty or missing secret keeps the stored one. */
   async set(merchantId: string, provider: ProviderId, values: Record<string, unknown>, enabled = true) {
@@ -50,7 +73,10 @@ export class ProviderAccounts {
       const issue = parsed.error.issues[0]!;
       throw new ValidationError(`${issue.path.join('.')}: ${issue.message}`, issue.path.join('.'));
     }
-    const hints = Object.fromEntries(Object.entries(secrets).map(([key, value]) => [key, hint(String(value))]));
+    const merchant = await this.prisma.merchant.findUniqueOrThrow({ where: { id: merchantId }, select: { sandbox: true } });
+    const refused = this.refusedBaseUrl(provider, (parsed.data as { baseUrl?: unknown }).baseUrl, merchant.sandbox);
+    if (refused) throw new ValidationError(`baseUrl: ${refused}`, 'baseUrl');
+    const hints = Object.fromEntries(Object.entries(secrets).map(([key, value]) => [key, secretHint(String(value))]));
     const data = {
       enabled,
       settings: settings as Prisma.InputJsonValue,
@@ -64,12 +90,12 @@ export class ProviderAccounts {
     });
   }
 
-  /** What a merchant may see of its accounts: settings, and for secrets only whether set and the last four characters. */
+  /** What a merchant may see of its accounts: settings, and for secrets only whether set and (long ones) the last four characters. */
   async describe(merchantId: string) {
     const accounts = await this.prisma.providerAccount.findMany({ where: { merchantId }, orderBy: { provider: 'asc' } });
     return accounts.map((account) => {
       const module = providerModule(account.provider as ProviderId);
-      const hints = account.secretHints as Record<string, string>;
+      const hints = this.currentHints(account);
       return {
         provider: account.provider as ProviderId,
         enabled: account.enabled,
@@ -78,6 +104,18 @@ export class ProviderAccounts {
         updatedAt: account.updatedAt,
       };
     });
+  }
+
+  /** Hints by today's rule, also for rows saved under an older one; the stored hints when the secrets cannot be opened. */
+  private currentHints(account: { merchantId: string; provider: string; sealedSecrets: string | null; secretHints: unknown }): Record<string, string> {
+    const stored = account.secretHints as Record<string, string>;
+    if (!account.sealedSecrets) return stored;
+    try {
+      const secrets = this.box.open<Record<string, unknown>>(account.sealedSecrets, aad(account.merchantId, account.provider as ProviderId));
+      return Object.fromEntries(Object.keys(stored).map((key) => [key, key in secrets ? secretHint(String(secrets[key])) : '…']));
+    } catch {
+      return Object.fromEntries(Object.keys(stored).map((key) => [key, '…']));
+    }
   }
 
   /** Re-seals every account with the current key (after a rotation); returns how many rows changed. */
@@ -131,7 +169,11 @@ export class ProviderAccounts {
     }
     // A sandbox merchant's account without a base URL talks to the in-process simulator.
     if (sandbox && !values.baseUrl) values.baseUrl = sandbox.url + module.sandboxBasePath;
-    return module.credentials.parse(values);
+    const credentials = module.credentials.parse(values);
+    // Checked at every use too: the operator's allow-list may have changed since the account was saved.
+    const refused = this.refusedBaseUrl(provider, (credentials as { baseUrl?: unknown }).baseUrl, merchant.sandbox);
+    if (refused) throw new MissingProviderAccountError(provider, `the ${provider} account's baseUrl is refused: ${refused}; set the account again`);
+    return credentials;
   }
 
   async orderConnector(merchantId: string, provider: ProviderId): Promise<OrderConnector> {

@@ -3,6 +3,7 @@
 // is logged and the loop goes on; stop() waits for the pass in progress.
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '../logger.js';
+import { observe } from '../observability.js';
 
 export abstract class PeriodicWorker {
   private readonly abort = new AbortController();
@@ -34,7 +35,7 @@ export abstract class PeriodicWorker {
     while (!this.stopping) {
       let worked = 0;
       try {
-        worked = await this.pass();
+        worked = await observe.workerPass(this.workerName, () => this.pass());
       } catch (error) {
         if (this.stopping) return;
         this.logger.error({ err: error, worker: this.workerName }, 'worker pass failed');

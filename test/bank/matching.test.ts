@@ -276,6 +276,18 @@ describe('bank-transfer orders matched against the statement', () => {
     expect(lines[1]).toContain(`,${order.requestId},`);
   });
 
+  it('exports a payer\'s formula as text a spreadsheet will not run (OWASP), and amounts as numbers', async () => {
+    const tag = `csvinj${Date.now()}`;
+    for (const description of [`=HYPERLINK("http://evil.example")&"${tag}"`, `+${tag}`, `-${tag}`, `@${tag}`, `\t=${tag}`]) await bankLine(t.app, { amount: 1_000, description });
+    await bankLine(t.app, { direction: 'out', amount: 2_000, description: `${tag} out` });
+    await syncStatement(t.url, merchant.apiKey);
+    const response = await gql(t.url, `query($filter: TransactionFilter) { transactionsCsv(filter: $filter) }`, { filter: { search: tag } }, merchant.apiKey);
+    const cells = (response.data.transactionsCsv as string).slice(1).trimEnd().split('\r\n').slice(1).map((line) => line.split(','));
+    const descriptions = cells.map((line) => line.find((cell) => cell.includes(tag))!);
+    for (const cell of descriptions.filter((d) => !d.endsWith(' out'))) expect(cell).toMatch(/^"?'/);
+    expect(cells.some((line) => line.includes('-2000'))).toBe(true);
+  });
+
   it('totals in, out and net over the whole filter, not the page', async () => {
     const m = await createMerchant(t.app, 'Totals');
     // Same fake bank as every sandbox merchant: count only what this merchant imports from now on.

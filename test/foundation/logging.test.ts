@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { logCollector, startTestApp, type TestApp } from '../support/harness.js';
+import { withRequestId } from '../../src/http/request-context.js';
 
 describe('logs', () => {
   const logs = logCollector();
@@ -27,5 +28,11 @@ describe('logs', () => {
     const probe = logs.text().trim().split('\n').map((l) => JSON.parse(l)).find((l) => l.msg === 'probe');
     expect(JSON.stringify(probe)).not.toMatch(/pg_sk_secret|hunter2/);
     expect(probe.account.secretKey).toBe('[redacted]');
+  });
+
+  it('keep the HTTP request id when a logged object has a requestId of its own, and show Prisma error codes', () => {
+    withRequestId('req-http-7', () => t.app.logger.warn({ requestId: 'PG-CARD-1', card: { code: '312345678901234' }, err: { code: 'P2002' } }, 'probe-ids'));
+    const line = logs.text().trim().split('\n').map((l) => JSON.parse(l)).find((l) => l.msg === 'probe-ids');
+    expect(line).toMatchObject({ requestId: 'req-http-7', providerRequestId: 'PG-CARD-1', card: { code: '[redacted]' }, err: { code: 'P2002' } });
   });
 });

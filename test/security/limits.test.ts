@@ -79,6 +79,13 @@ describe('rate limits', () => {
       const statuses = [];
       for (let i = 0; i < 4; i++) statuses.push((await gql(t.url, '{ __typename }')).status);
       expect(statuses).toEqual([200, 200, 200, 429]);
+      // Callbacks and the checkout have buckets of their own, limited the same way.
+      const callback = () => fetch(`${t.url}/callbacks/azconnectpay`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' }).then((r) => r.status);
+      const checkout = () => fetch(`${t.url}/checkout/assets/checkout.css`).then((r) => r.status);
+      const seen = { callbacks: [] as number[], checkout: [] as number[] };
+      for (let i = 0; i < 4; i++) seen.callbacks.push(await callback());
+      for (let i = 0; i < 4; i++) seen.checkout.push(await checkout());
+      expect(seen).toEqual({ callbacks: [400, 400, 400, 429], checkout: [200, 200, 200, 429] });
     } finally {
       await t.stop();
     }
@@ -88,7 +95,7 @@ describe('rate limits', () => {
 describe('production mode', () => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await startTestApp({ NODE_ENV: 'production' });
+    t = await startTestApp({ NODE_ENV: 'production', PUBLIC_URL: 'https://pay.example', ALLOW_UNSAFE: 'DATA_DIR' });
   });
   afterAll(() => t.stop());
 

@@ -18,8 +18,9 @@ describe('provider credentials', () => {
   });
   afterAll(() => t.stop());
 
+  // Sandbox merchants with accounts of their own: only they may point an account at the loopback simulator.
   it('are set through GraphQL, shown only as hints, stored sealed, and used for the provider calls', async () => {
-    const merchant = await createMerchant(t.app, 'Live shop', false);
+    const merchant = await createMerchant(t.app, 'Live shop');
     const privateKey = 'sandbox-azconnectpay-private-key';
     const saved = await gql(t.url, SET, { provider: 'AZCONNECTPAY', values: { baseUrl: t.app.sandbox!.baseUrl('azconnectpay'), apiKey: 'sandbox-azconnectpay-apikey', privateKey } }, merchant.apiKey);
     const account = saved.data.setProviderAccount.data;
@@ -41,7 +42,7 @@ describe('provider credentials', () => {
   });
 
   it('can pin the addresses callbacks come from: others are refused and write nothing', async () => {
-    const merchant = await createMerchant(t.app, 'Pinned', false);
+    const merchant = await createMerchant(t.app, 'Pinned');
     const values = { baseUrl: t.app.sandbox!.baseUrl('azconnectpay'), apiKey: 'sandbox-azconnectpay-apikey', privateKey: 'sandbox-azconnectpay-private-key' };
     await gql(t.url, SET, { provider: 'AZCONNECTPAY', values: { ...values, callbackSourceIps: '203.0.113.7, 203.0.113.8' } }, merchant.apiKey);
     const order = await gql(t.url, `mutation($input: CreateCashInInput!) { createCashIn(input: $input) { ... on MutationCreateCashInSuccess { data { id requestId } } } }`, { input: { amount: '100000', method: 'BANK', idempotencyKey: 'pinned' } }, merchant.apiKey);
@@ -61,7 +62,7 @@ describe('provider credentials', () => {
   });
 
   it('turn a wrong private key into a typed provider error, not a crash', async () => {
-    const merchant = await createMerchant(t.app, 'Wrong key', false);
+    const merchant = await createMerchant(t.app, 'Wrong key');
     await gql(t.url, SET, { provider: 'AZCONNECTPAY', values: { baseUrl: t.app.sandbox!.baseUrl('azconnectpay'), apiKey: 'sandbox-azconnectpay-apikey', privateKey: 'not-the-key' } }, merchant.apiKey);
     const response = await gql(t.url, CASH_IN, { input: { amount: '100000', method: 'BANK', idempotencyKey: 'wrong' } }, merchant.apiKey);
     expect(['ProviderAuthError', 'ProviderRefusedError']).toContain(response.data.createCashIn.__typename);

@@ -4,13 +4,14 @@
 import type { CallbackRoute, ConnectorContext, ProviderModule } from '../registry.js';
 import { locateHubCallback } from './callback.js';
 import { paymentHubConnectorFor } from './connector.js';
-import { apiNganHangCredentialsSchema, apiNganHangSecretFields, type ApiNganHangCredentials } from './credentials.js';
+import { APINGANHANG_DEFAULT_BASE_URL, apiNganHangCredentialsSchema, apiNganHangSecretFields, type ApiNganHangCredentials } from './credentials.js';
 
 export const apiNganHangProviderModule: ProviderModule<ApiNganHangCredentials> = {
   provider: 'APINGANHANG',
   credentials: apiNganHangCredentialsSchema,
   secretFields: apiNganHangSecretFields,
   sandboxBasePath: '/apinganhang/api/v1',
+  documentedHosts: [new URL(APINGANHANG_DEFAULT_BASE_URL).hostname],
   orderConnector: (credentials: ApiNganHangCredentials, context: ConnectorContext) => paymentHubConnectorFor(credentials, { http: context.http }),
 };
 

@@ -54,7 +54,7 @@ export async function sendCardCommand(
   try {
     if (credentials.submitMethod === 'GET') {
       for (const [key, value] of fields) url.searchParams.set(key, value);
-      response = await providerFetch('CARD', { method: 'GET', url, headers: { accept: 'application/json' }, idempotency }, http);
+      response = await providerFetch('CARD', { method: 'GET', url, headers: { accept: 'application/json' }, idempotency, operation: command }, http);
     } else {
       response = await providerFetch(
         'CARD',
@@ -64,6 +64,7 @@ export async function sendCardCommand(
           headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
           body: fields.toString(),
           idempotency,
+          operation: command,
         },
         http,
       );

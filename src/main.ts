@@ -17,6 +17,9 @@ const usage = `usage: paygraph <command>
   provider set --merchant ID --provider AZCONNECTPAY|APINGANHANG|VNKASH|CARD field=value …
                                 save a provider account (secret fields sealed)
   secrets rotate                re-seal provider secrets with the current SECRETS_KEY
+  webhook ACTION --merchant ID …
+                                webhook endpoints: list, create, update, disable, delete,
+                                rotate, test, deliveries, redeliver (\`paygraph webhook\` for details)
   schema print                  write schema.graphql from the code
   schema check                  fail when schema.graphql is stale
   sandbox                       run the provider simulators alone
@@ -92,6 +95,10 @@ async function main(argv: string[]) {
         console.log(`re-sealed ${await accounts.reseal()} provider account(s) with the current SECRETS_KEY`);
       });
       return;
+    }
+    case 'webhook': {
+      const { runWebhookCommand } = await import('./webhooks/cli.js');
+      return runWebhookCommand(rest, config(), (message) => new UsageError(message));
     }
     case 'schema': {
       const { printedSchema } = await import('./schema/index.js');

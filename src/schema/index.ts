@@ -11,6 +11,8 @@ import './provider-reads.js';
 import './provider-account.js';
 import './bank-account.js';
 import './bank-transaction.js';
+import './webhook.js';
+import './event-feed.js';
 
 export const schema = builder.toSchema();
 

@@ -18,6 +18,7 @@ import { CardCharges } from './card-charges.js';
 import { createBankServices } from './bank.js';
 import { ClientTokens } from './client-tokens.js';
 import type { SealedBox } from './sealed-box.js';
+import { createWebhookServices } from '../webhooks/index.js';
 
 export interface ServiceDeps {
   prisma: PrismaClient;
@@ -59,7 +60,8 @@ export function createServices(deps: ServiceDeps) {
   const cardCharges = new CardCharges(deps, providerAccounts, idempotency);
   const bank = createBankServices(deps, { providerAccounts, transitions, idempotency });
   const clientTokens = new ClientTokens(prisma, pubsub, { defaultTtlMinutes: config.CLIENT_TOKEN_TTL_MINUTES, publicUrl: deps.publicUrl });
-  return { pubsub, apiKeys, merchants, providerAccounts, providerReads, idempotency, transitions, orders, callbacks, cardCharges, bank, clientTokens };
+  const webhooks = createWebhookServices({ prisma, pubsub, logger, config, sealedBox: deps.sealedBox });
+  return { pubsub, apiKeys, merchants, providerAccounts, providerReads, idempotency, transitions, orders, callbacks, cardCharges, bank, clientTokens, webhooks };
 }
 
 export type Services = ReturnType<typeof createServices>;

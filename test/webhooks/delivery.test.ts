@@ -5,6 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Webhook } from 'standardwebhooks';
 import { createMerchant, gql, startTestApp, type TestApp } from '../support/harness.js';
 import { createCashIn, sandboxControl } from '../support/orders.js';
+import { bankLine, newOrder, syncStatement } from '../bank/support.js';
+import { submitCard, viettelCard } from '../cards/support.js';
 import { createEndpoint, DELIVERY_FIELDS, deliveriesOf, mutate, ORDER_EVENTS, startReceiver, until, type Receiver } from './support.js';
 
 describe('webhooks to a merchant backend', () => {
@@ -104,6 +106,31 @@ describe('webhooks to a merchant backend', () => {
       expect(refused, url).toMatchObject({ __typename: 'ValidationError', field: 'url' });
     }
     expect(await t.app.db.prisma.webhookEndpoint.count({ where: { merchantId: merchant.merchantId } })).toBe(0);
+  });
+
+  it('tells of a bank line when it arrives, then that it paid an order, in that order', async () => {
+    const { merchant } = await merchantWithEndpoint(['BANK_TRANSACTION_RECEIVED', 'BANK_TRANSACTION_MATCHED', 'ORDER_SUCCEEDED']);
+    const order = await newOrder(t.url, merchant.apiKey, '175000', 'by-transfer');
+    await bankLine(t.app, { amount: 175_000, description: `Thanh toan don ${order.requestId}` });
+    expect((await syncStatement(t.url, merchant.apiKey)).settled).toBe(1);
+
+    const [matched] = await receiver.waitFor(1, (w) => w.json.type === 'bank_transaction.matched');
+    expect(matched!.json.data).toMatchObject({ object: 'bank_transaction', amount: '175000', direction: 'IN', matchedOrderId: order.id, version: 2, order: { id: order.id, status: 'SUCCEEDED' } });
+    const [received] = await receiver.waitFor(1, (w) => w.json.type === 'bank_transaction.received' && w.json.data.id === matched!.json.data.id);
+    expect(received!.json.data).toMatchObject({ amount: '175000', version: 1 });
+    await receiver.waitFor(1, (w) => w.json.type === 'order.succeeded' && w.json.data.id === order.id);
+    const feed = await gql(t.url, 'query($id: String) { events(filter: { objectId: $id }) { edges { node { type } } } }', { id: matched!.json.data.id }, merchant.apiKey);
+    expect(feed.data.events.edges.map((edge: { node: { type: string } }) => edge.node.type)).toEqual(['bank_transaction.received', 'bank_transaction.matched']);
+  });
+
+  it('tells of a card charge without ever sending the card', async () => {
+    const { merchant } = await merchantWithEndpoint(['CARD_CHARGE_UPDATED']);
+    const card = viettelCard();
+    const { result } = await submitCard(t.url, merchant.apiKey, { ...card, idempotencyKey: 'card-1' });
+    const [webhook] = await receiver.waitFor(1, (w) => w.json.data.id === result.data.id);
+    expect(webhook!.json).toMatchObject({ type: 'card_charge.updated', data: { object: 'card_charge', telco: 'VIETTEL', declaredValue: '50000', maskedCode: result.data.maskedCode, version: 1 } });
+    expect(webhook!.body).not.toContain(card.code);
+    expect(webhook!.body).not.toContain(card.serial);
   });
 
   it('announces a review when an order needs a person, and its resolution, with each object’s versions in order', async () => {

@@ -16,6 +16,8 @@ export interface ReceivedWebhook {
 export interface Receiver {
   url: string;
   received: ReceivedWebhook[];
+  /** TCP connections accepted (a refused address never gets one). */
+  connections: number;
   /** Decides each answer's status from the request (default 200). */
   answer: (request: ReceivedWebhook, index: number) => number;
   /** Resolves once `count` webhooks matching `predicate` have arrived. */
@@ -28,6 +30,7 @@ export async function startReceiver(): Promise<Receiver> {
   const receiver: Receiver = {
     url: '',
     received: [],
+    connections: 0,
     answer: () => 200,
     waitFor(count, predicate = () => true) {
       const matching = receiver.received.filter(predicate);
@@ -56,6 +59,7 @@ export async function startReceiver(): Promise<Receiver> {
       });
     });
   });
+  server.on('connection', () => receiver.connections++);
   server.keepAliveTimeout = 1_000;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
   receiver.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhooks`;
@@ -99,6 +103,11 @@ export async function until<T>(read: () => Promise<T>, accept: (value: T) => boo
     if (accept(value)) return value;
     await new Promise((resolve) => setImmediate(resolve));
   }
+}
+
+/** Resolves once every change row of the merchant has its place in the feed. */
+export function sequenced(app: App, merchantId: string) {
+  return until(() => app.db.prisma.orderEvent.count({ where: { merchantId, feedPosition: null } }), (left) => left === 0);
 }
 
 export function deliveriesOf(app: App, endpointId: string) {

@@ -99,6 +99,26 @@ describe('webhooks to a merchant backend', () => {
     expect(() => new Webhook(second).verify(after!.body, after!.headers)).toThrow();
   });
 
+  it('lets no other merchant see, steer or redeliver an endpoint or its deliveries', async () => {
+    const { merchant, endpoint } = await merchantWithEndpoint(['ORDER_CREATED']);
+    const test = await mutate(t.url, merchant.apiKey, `mutation($id: ID!) { sendTestWebhook(endpointId: $id) { ... on MutationSendTestWebhookSuccess { data { id } } } }`, { id: endpoint.id });
+    const other = await createMerchant(t.app, 'Other');
+    const read = await gql(t.url, `query($e: ID!, $d: ID!) { webhookEndpoint(id: $e) { id } webhookDelivery(id: $d) { id } webhookEndpoints { id } }`, { e: endpoint.id, d: test.data.id }, other.apiKey);
+    expect(read.data).toEqual({ webhookEndpoint: null, webhookDelivery: null, webhookEndpoints: [] });
+    for (const [field, args] of [
+      ['updateWebhookEndpoint(id: $id, input: { url: "https://93.184.216.34/x" })', endpoint.id],
+      ['disableWebhookEndpoint(id: $id)', endpoint.id],
+      ['deleteWebhookEndpoint(id: $id)', endpoint.id],
+      ['rotateWebhookSecret(id: $id)', endpoint.id],
+      ['sendTestWebhook(endpointId: $id)', endpoint.id],
+      ['redeliverWebhook(deliveryId: $id)', test.data.id],
+    ] as const) {
+      const answer = await gql(t.url, `mutation($id: ID!) { ${field} { __typename } }`, { id: args }, other.apiKey);
+      expect(Object.values(answer.data)[0], field).toEqual({ __typename: 'NotFoundError' });
+    }
+    expect(await t.app.db.prisma.webhookEndpoint.findUniqueOrThrow({ where: { id: endpoint.id } })).toMatchObject({ url: receiver.url, enabled: true, secretHint: endpoint.secretHint.slice(1) });
+  });
+
   it('refuses endpoints on private, link-local and non-https addresses, and creates nothing', async () => {
     const merchant = await createMerchant(t.app);
     for (const url of ['https://10.0.0.5/hook', 'https://192.168.1.10/hook', 'https://169.254.169.254/latest/meta-data', 'https://[fd00::1]/hook', 'https://[::ffff:172.16.0.1]/hook', 'http://93.184.216.34/hook']) {

@@ -1,16 +1,19 @@
 // Delivery survives the server: a change committed by an instance that stops
 // before any webhook went out is delivered by the next instance on the same
-// database; and two instances on one PostgreSQL send each attempt once.
+// database; the CLI manages endpoints there; and two instances on one
+// PostgreSQL send each attempt once.
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { Webhook } from 'standardwebhooks';
-import { createMerchant, createTestDatabase, postgresAvailable, startTestApp, type TestApp } from '../support/harness.js';
+import { createMerchant, createTestDatabase, postgresAvailable, startTestApp, TEST_SECRETS_KEY, type TestApp } from '../support/harness.js';
+import { loadConfig } from '../../src/config.js';
+import { runWebhookCommand } from '../../src/webhooks/cli.js';
 import { createCashIn } from '../support/orders.js';
 import { createEndpoint, startReceiver, until, type Receiver } from './support.js';
 
-describe('a server stopped after the commit', () => {
+describe('on a data directory that outlives each process (PGlite on disk)', () => {
   let dataDir: string;
   let receiver: Receiver;
   beforeAll(async () => {
@@ -44,6 +47,38 @@ describe('a server stopped after the commit', () => {
     } finally {
       await second.stop();
     }
+  });
+
+  it('manages endpoints from the command line, printing a secret only when one is made', async () => {
+    const app = await startTestApp({ DATA_DIR: dataDir, WORKERS: 'false' });
+    const { merchantId } = await createMerchant(app.app);
+    await app.stop();
+    const config = loadConfig({ DATA_DIR: dataDir, SECRETS_KEY: TEST_SECRETS_KEY, LOG_LEVEL: 'silent' });
+    const cli = async (...args: string[]) => {
+      const lines: string[] = [];
+      const log = vi.spyOn(console, 'log').mockImplementation((line: string) => void lines.push(line));
+      const error = vi.spyOn(console, 'error').mockImplementation((line: string) => void lines.push(line));
+      try {
+        await runWebhookCommand([...args, '--merchant', merchantId], config, (message) => new Error(message));
+      } finally {
+        log.mockRestore();
+        error.mockRestore();
+      }
+      return lines.join('\n');
+    };
+    const created = await cli('create', '--url', receiver.url, '--events', 'order.created,order.succeeded', '--description', 'from the CLI');
+    const secret = /signing secret (whsec_\S+)/.exec(created)?.[1];
+    expect(secret).toBeDefined();
+    const id = JSON.parse(created.slice(0, created.indexOf('\nsigning secret'))).id as string;
+    const listed = await cli('list');
+    expect(JSON.parse(listed)).toEqual([expect.objectContaining({ id, url: receiver.url, eventTypes: ['order.created', 'order.succeeded'], description: 'from the CLI', enabled: true })]);
+    expect(listed).not.toMatch(/whsec_|sealed/);
+    const rotated = await cli('rotate', id, '--grace-hours', '2');
+    expect(/new signing secret (whsec_\S+)/.exec(rotated)?.[1]).not.toBe(secret);
+    expect(JSON.parse(await cli('disable', id))).toMatchObject({ enabled: false, disabledReason: 'disabled by the merchant' });
+    expect(await cli('create', '--url', 'https://10.0.0.1/hook', '--events', 'order.created')).toMatch(/^paygraph: url: 10\.0\.0\.1 is a private address/);
+    process.exitCode = undefined;
+    expect(await cli('delete', id)).toBe(`deleted ${id}`);
   });
 });
 

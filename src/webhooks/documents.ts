@@ -5,94 +5,9 @@
 // commit). Money is a string of whole đồng, as in GraphQL. No provider
 // payload and no secret: a card shows only its masked code and serial.
 import { createHash } from 'node:crypto';
-import type { Prisma } from '../generated/prisma/client.js';
 import { directionOf, type OrderKind } from '../providers/types.js';
 import { orderEventTypes, reviewId, type WebhookEventType } from '../domain/event-feed.js';
-
-export const ORDER_SNAPSHOT = {
-  id: true,
-  merchantId: true,
-  kind: true,
-  provider: true,
-  method: true,
-  gateway: true,
-  amount: true,
-  fee: true,
-  settledAmount: true,
-  currency: true,
-  merchantReference: true,
-  requestId: true,
-  providerReference: true,
-  reviewReason: true,
-  expiresAt: true,
-  createdAt: true,
-  completedAt: true,
-} satisfies Prisma.OrderSelect;
-
-export const ORDER_EVENT_ROW = {
-  id: true,
-  orderId: true,
-  merchantId: true,
-  fromStatus: true,
-  toStatus: true,
-  cause: true,
-  rawStatus: true,
-  note: true,
-  payload: true,
-  createdAt: true,
-  order: { select: ORDER_SNAPSHOT },
-} satisfies Prisma.OrderEventSelect;
-
-export const CARD_CHARGE_SNAPSHOT = {
-  id: true,
-  merchantId: true,
-  telco: true,
-  declaredValue: true,
-  realValue: true,
-  amountReceived: true,
-  valueMismatch: true,
-  providerStatus: true,
-  requestId: true,
-  maskedCode: true,
-  maskedSerial: true,
-  reviewReason: true,
-  createdAt: true,
-  completedAt: true,
-} satisfies Prisma.CardChargeSelect;
-
-export const CARD_EVENT_ROW = {
-  id: true,
-  cardChargeId: true,
-  fromStatus: true,
-  toStatus: true,
-  cause: true,
-  note: true,
-  createdAt: true,
-  cardCharge: { select: CARD_CHARGE_SNAPSHOT },
-} satisfies Prisma.CardChargeEventSelect;
-
-export const BANK_LINE_ROW = {
-  id: true,
-  merchantId: true,
-  bankAccountId: true,
-  bank: true,
-  refNo: true,
-  amount: true,
-  direction: true,
-  description: true,
-  accountNumber: true,
-  balanceAfter: true,
-  transactionTime: true,
-  source: true,
-  matchedOrderId: true,
-  reviewReason: true,
-  createdAt: true,
-  feedPosition: true,
-} satisfies Prisma.BankTransactionSelect;
-
-export type OrderEventRow = Prisma.OrderEventGetPayload<{ select: typeof ORDER_EVENT_ROW }>;
-export type CardEventRow = Prisma.CardChargeEventGetPayload<{ select: typeof CARD_EVENT_ROW }>;
-export type BankLineRow = Prisma.BankTransactionGetPayload<{ select: typeof BANK_LINE_ROW }>;
+import type { BankLineRow, CardEventRow, OrderEventRow } from './source-rows.js';
 
 /** A review opened or closed on an order, a card charge or a bank line (read from their review columns). */
 export interface ReviewChange {
@@ -133,10 +48,9 @@ export interface EventDocument {
 /** Stable ids: re-sequencing the same row after a rolled-back pass makes the same event. */
 export const eventId = (source: string, type: string) => `evt_${createHash('sha256').update(`${source}|${type}`).digest('hex').slice(0, 26)}`;
 
-const money = (value: bigint | null) => (value === null ? null : value.toString());
-const iso = (value: Date | null) => (value === null ? null : value.toISOString());
+const iso = (value: Date) => value.toISOString();
 
-export function orderData(order: OrderEventRow['order'], event: Pick<OrderEventRow, 'id' | 'fromStatus' | 'toStatus' | 'cause' | 'note' | 'rawStatus' | 'createdAt'>) {
+export function orderData(order: OrderEventRow['order'], event: OrderEventRow) {
   return {
     object: 'order',
     id: order.id,
@@ -147,17 +61,17 @@ export function orderData(order: OrderEventRow['order'], event: Pick<OrderEventR
     provider: order.provider,
     method: order.method,
     gateway: order.gateway,
-    amount: money(order.amount),
-    settledAmount: money(order.settledAmount),
-    fee: money(order.fee),
+    amount: order.amount,
+    settledAmount: order.settledAmount,
+    fee: order.fee,
     currency: order.currency,
     merchantReference: order.merchantReference,
     requestId: order.requestId,
     providerReference: order.providerReference,
     reviewReason: order.reviewReason,
-    expiresAt: iso(order.expiresAt),
-    createdAt: iso(order.createdAt),
-    completedAt: iso(order.completedAt),
+    expiresAt: order.expiresAt,
+    createdAt: order.createdAt,
+    completedAt: order.completedAt,
     change: { eventId: event.id, cause: event.cause, note: event.note, rawStatus: event.rawStatus, at: iso(event.createdAt) },
   };
 }
@@ -168,13 +82,13 @@ export function bankLineData(line: BankLineRow, matchedOrderId: string | null) {
     id: line.id,
     bank: line.bank,
     refNo: line.refNo,
-    amount: money(line.amount),
+    amount: line.amount,
     direction: line.direction,
     description: line.description,
     accountNumber: line.accountNumber,
     bankAccountId: line.bankAccountId,
-    balanceAfter: money(line.balanceAfter),
-    transactionTime: iso(line.transactionTime),
+    balanceAfter: line.balanceAfter,
+    transactionTime: line.transactionTime,
     source: line.source,
     matchedOrderId,
     reviewReason: line.reviewReason,
@@ -182,10 +96,9 @@ export function bankLineData(line: BankLineRow, matchedOrderId: string | null) {
 }
 
 /** The bank line an order event names (a match by code, or by hand), if any. */
-export function bankLineNamedBy(event: Pick<OrderEventRow, 'payload'>): string | null {
-  const payload = event.payload as { bankTransactionId?: unknown } | null;
-  const id = payload && typeof payload === 'object' ? payload.bankTransactionId : undefined;
-  return typeof id === 'string' && /^[0-9a-f-]{36}$/i.test(id) ? id : null;
+export function bankLineNamedBy(event: Pick<OrderEventRow, 'bankTransactionId'>): string | null {
+  const id = event.bankTransactionId;
+  return typeof id === 'string' && /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id) ? id : null;
 }
 
 export function orderEventDrafts(event: OrderEventRow, namedLine: BankLineRow | undefined): EventDraft[] {
@@ -229,17 +142,17 @@ export function cardEventDrafts(event: CardEventRow): EventDraft[] {
         status: event.toStatus,
         previousStatus: event.fromStatus,
         telco: charge.telco,
-        declaredValue: money(charge.declaredValue),
-        realValue: money(charge.realValue),
-        amountReceived: money(charge.amountReceived),
+        declaredValue: charge.declaredValue,
+        realValue: charge.realValue,
+        amountReceived: charge.amountReceived,
         valueMismatch: charge.valueMismatch,
         providerStatus: charge.providerStatus,
         requestId: charge.requestId,
         maskedCode: charge.maskedCode,
         maskedSerial: charge.maskedSerial,
         reviewReason: charge.reviewReason,
-        createdAt: iso(charge.createdAt),
-        completedAt: iso(charge.completedAt),
+        createdAt: charge.createdAt,
+        completedAt: charge.completedAt,
         change: { eventId: event.id, cause: event.cause, note: event.note, at: iso(event.createdAt) },
       },
     },

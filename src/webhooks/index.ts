@@ -57,9 +57,10 @@ export function createWebhookServices(deps: WebhookDeps) {
   const sequencer = new FeedSequencer(prisma, pubsub, logger, { batchSize: 200, onDeliveries: () => deliveryLoop?.wake() });
   const sender = new WebhookSender({ policy, connectTimeoutMs: config.WEBHOOK_CONNECT_TIMEOUT_MS, responseTimeoutMs: config.WEBHOOK_RESPONSE_TIMEOUT_MS });
   const deliveryWorker = new WebhookDeliveryWorker(prisma, endpoints, sender, retryPolicy(config), logger, {
-    batchSize: 20,
+    maxInFlight: 64,
     leaseMs: config.WEBHOOK_CONNECT_TIMEOUT_MS + config.WEBHOOK_RESPONSE_TIMEOUT_MS + 30_000,
     onRetryScheduled: (at) => deliveryLoop?.wakeAt(at),
+    onCapacity: () => deliveryLoop?.wake(),
   });
   let unlisten: (() => Promise<void>) | undefined;
 
@@ -77,7 +78,10 @@ export function createWebhookServices(deps: WebhookDeps) {
       sequencerLoop = new WakeableLoop(logger, 'feed-sequencer', 1_000, () => sequencer.pass());
       deliveryLoop = new WakeableLoop(logger, 'webhook-delivery', 1_000, () => deliveryWorker.pass());
       if (listen) {
-        unlisten = await listen(FEED_CHANNEL, () => sequencerLoop?.wake()).catch((error: Error) => {
+        unlisten = await listen(FEED_CHANNEL, () => {
+          sequencer.hint();
+          sequencerLoop?.wake();
+        }).catch((error: Error) => {
           logger.warn({ err: error.message }, 'could not LISTEN for feed changes: the sequencer polls every second');
           return undefined;
         });
@@ -89,6 +93,7 @@ export function createWebhookServices(deps: WebhookDeps) {
       await unlisten?.();
       await sequencerLoop?.stop();
       await deliveryLoop?.stop();
+      await deliveryWorker.drain();
       sender.close();
     },
   };

@@ -132,7 +132,8 @@ describe('webhooks to a merchant backend', () => {
     const { merchant } = await merchantWithEndpoint(['BANK_TRANSACTION_RECEIVED', 'BANK_TRANSACTION_MATCHED', 'ORDER_SUCCEEDED']);
     const order = await newOrder(t.url, merchant.apiKey, '175000', 'by-transfer');
     await bankLine(t.app, { amount: 175_000, description: `Thanh toan don ${order.requestId}` });
-    expect((await syncStatement(t.url, merchant.apiKey)).settled).toBe(1);
+    // Imported and matched now, or by the import worker if it came first: either way, once.
+    await syncStatement(t.url, merchant.apiKey);
 
     const [matched] = await receiver.waitFor(1, (w) => w.json.type === 'bank_transaction.matched');
     expect(matched!.json.data).toMatchObject({ object: 'bank_transaction', amount: '175000', direction: 'IN', matchedOrderId: order.id, version: 2, order: { id: order.id, status: 'SUCCEEDED' } });
@@ -165,7 +166,7 @@ describe('webhooks to a merchant backend', () => {
     const [resolved] = await receiver.waitFor(1, (w) => w.json.type === 'review.resolved');
     expect(resolved!.json.data).toMatchObject({ id: opened[0]!.json.data.id, subject: { id: order.id, status: 'SUCCEEDED' }, version: 2 });
 
-    await receiver.waitFor(1, (w) => w.json.type === 'order.succeeded');
+    await receiver.waitFor(2, (w) => w.json.data.id === order.id && w.json.data.version === 3);
     const orderEvents = receiver.received.filter((w) => w.json.data.object === 'order').map((w) => [w.json.type, w.json.data.version, w.json.data.status]);
     expect(orderEvents.sort((a, b) => (a[1] as number) - (b[1] as number) || String(a[0]).localeCompare(String(b[0])))).toEqual([
       ['order.created', 1, 'PENDING'],

@@ -150,7 +150,8 @@ export class WebhookDeliveryWorker {
            AS x(delivery, number, started, finished, duration, response, body, error, next, status, failure)),
        attempts AS (
          INSERT INTO "WebhookAttempt" ("id", "deliveryId", "number", "startedAt", "durationMs", "responseStatus", "responseBody", "error", "nextAttemptAt")
-         SELECT gen_random_uuid(), x.delivery::uuid, x.number::int, x.started::timestamp(3), x.duration::int, x.response::int, x.body, x.error, x.next::timestamp(3) FROM x
+         SELECT gen_random_uuid(), x.delivery::uuid, x.number::int, x.started::timestamp(3), x.duration::int, x.response::int, x.body, x.error, x.next::timestamp(3)
+         FROM x JOIN "WebhookDelivery" AS d ON d."id" = x.delivery::uuid -- an endpoint deleted meanwhile took its deliveries with it
          ON CONFLICT DO NOTHING RETURNING 1),
        deliveries AS (
          UPDATE "WebhookDelivery" AS d

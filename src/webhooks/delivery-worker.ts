@@ -91,9 +91,17 @@ export class WebhookDeliveryWorker {
     return claimed.length;
   }
 
-  /** Waits for the requests in flight and their log. */
-  async drain() {
-    while (this.inFlight > 0) await new Promise<void>((resolve) => (this.idle = resolve));
+  /**
+   * Waits (at most `maxWaitMs`) for the requests in flight, then logs what finished. A request still
+   * running is left to its lease: another instance, or the next start, makes that attempt again.
+   */
+  async drain(maxWaitMs: number) {
+    const waited = new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, maxWaitMs).unref();
+      const settle = () => (this.inFlight > 0 ? (this.idle = settle) : (clearTimeout(timer), resolve()));
+      settle();
+    });
+    await waited;
     await this.record();
   }
 

@@ -93,7 +93,7 @@ export function createWebhookServices(deps: WebhookDeps) {
       await unlisten?.();
       await sequencerLoop?.stop();
       await deliveryLoop?.stop();
-      await deliveryWorker.drain();
+      await deliveryWorker.drain(Math.min(config.SHUTDOWN_GRACE_MS, config.WEBHOOK_RESPONSE_TIMEOUT_MS));
       sender.close();
     },
   };

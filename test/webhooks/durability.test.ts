@@ -76,7 +76,7 @@ describe('on a data directory that outlives each process (PGlite on disk)', () =
     const rotated = await cli('rotate', id, '--grace-hours', '2');
     expect(/new signing secret (whsec_\S+)/.exec(rotated)?.[1]).not.toBe(secret);
     expect(JSON.parse(await cli('disable', id))).toMatchObject({ enabled: false, disabledReason: 'disabled by the merchant' });
-    expect(await cli('create', '--url', 'https://10.0.0.1/hook', '--events', 'order.created')).toMatch(/^paygraph: url: 10\.0\.0\.1 is a private address/);
+    expect(await cli('create', '--url', 'https://10.0.0.1/hook', '--events', 'order.created')).toMatch(/^paygraph: url: 10\.0\.0\.1 is not a public address \(private\)/);
     process.exitCode = undefined;
     expect(await cli('delete', id)).toBe(`deleted ${id}`);
   });

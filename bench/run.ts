@@ -9,7 +9,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadResults, machine, OUT_DIR, ROOT, table } from './lib.js';
 
-const scenarios = ['read-throughput', 'callback-ingestion', 'callback-to-subscriber', 'memory'];
+const scenarios = ['read-throughput', 'callback-ingestion', 'callback-to-subscriber', 'memory', 'webhook-delivery'];
 const { values: args } = parseArgs({ options: { only: { type: 'string' } } });
 const chosen = args.only ? args.only.split(',').map((s) => s.trim()) : scenarios;
 

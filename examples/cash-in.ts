@@ -8,10 +8,14 @@ import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { CreateCashInDocument, WatchOrderDocument, CheckoutOrderFragmentDoc, type CreateCashInMutation, type WatchOrderSubscription } from './gql/graphql.js';
 import { getFragmentData } from './gql/fragment-masking.js';
+import { receiveWebhooks } from './webhook-receiver.js';
 
 const url = process.env.PAYGRAPH_URL ?? 'http://127.0.0.1:4000';
 const key = process.env.PAYGRAPH_KEY;
 if (!key) throw new Error('set PAYGRAPH_KEY to an API key (npm start prints one on first start)');
+
+// The shop's backend learns of the order through signed webhooks as well (examples/webhook-receiver.ts).
+const webhooks = await receiveWebhooks(url, key);
 
 const response = await fetch(`${url}/graphql`, {
   method: 'POST',
@@ -41,3 +45,6 @@ await new Promise<void>((resolve, reject) => {
   );
 });
 await client.dispose();
+// The webhook of that final status reaches the backend too (it may come before or after the subscription's).
+await webhooks.untilFinal(order.id);
+await webhooks.close();

@@ -418,6 +418,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
       if (config.WORKERS) poller.start();
       if (config.WORKERS) cardPoller.start();
       if (config.WORKERS) statementImport.start();
+      if (config.WORKERS) await services.webhooks.startWorkers(db.listen);
       logger.info({ url: `${url}/graphql`, database: db.kind, pubsub: pubsub.kind, sandbox: sandbox?.url }, 'paygraph is listening');
       return url;
     },
@@ -440,6 +441,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
         await poller.stop();
         await cardPoller.stop();
         await statementImport.stop();
+        await services.webhooks.stopWorkers();
         await sandbox?.close();
         await pubsub.close();
         metrics.close();

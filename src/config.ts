@@ -102,6 +102,19 @@ export const configSchema = z.object({
     .transform((value) => value.split(',').map((name) => name.trim().toUpperCase()).filter(Boolean))
     .pipe(z.array(z.enum(['SANDBOX', 'SECRETS_KEY', 'CORS_ORIGINS', 'RATE_LIMIT', 'PUBLIC_URL', 'DATA_DIR'])))
     .optional(),
+  /** Webhooks: the wait after a delivery's first failed attempt; it doubles after each failure (with jitter). */
+  WEBHOOK_RETRY_BASE_MS: z.coerce.number().int().min(1).default(5_000),
+  /** Webhooks: the longest wait between two attempts. */
+  WEBHOOK_RETRY_MAX_DELAY_MS: z.coerce.number().int().min(1).default(6 * 3_600_000),
+  /** Webhooks: how long a delivery is retried before it is given up (at least three days in production). */
+  WEBHOOK_RETRY_FOR_HOURS: z.coerce.number().min(0).default(72),
+  /** Webhooks: an endpoint whose every attempt has failed for this long is disabled (with the reason). */
+  WEBHOOK_DISABLE_AFTER_HOURS: z.coerce.number().min(0).default(120),
+  /** Webhooks: time to connect to an endpoint, and to get its whole answer. */
+  WEBHOOK_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
+  WEBHOOK_RESPONSE_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(15_000),
+  /** Webhooks to loopback addresses (and http:// to them): for development and the sandbox. Unset: on unless NODE_ENV=production. */
+  WEBHOOK_ALLOW_LOOPBACK: bool.optional(),
 });
 
 export type Config = Omit<z.infer<typeof configSchema>, 'SANDBOX'> & {

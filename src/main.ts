@@ -23,6 +23,9 @@ const usage = `usage: paygraph <command>
   review match <transactionId> <orderId> --note TEXT
   review close <transactionId> --note TEXT
                                 a person's decisions (actor cli:<os user>)
+  webhook ACTION --merchant ID …
+                                webhook endpoints: list, create, update, disable, delete,
+                                rotate, test, deliveries, redeliver (\`paygraph webhook\` for details)
   schema print                  write schema.graphql from the code
   schema check                  fail when schema.graphql is stale
   sandbox                       run the provider simulators alone
@@ -117,6 +120,10 @@ async function main(argv: string[]) {
         await db.close();
       }
       return;
+    }
+    case 'webhook': {
+      const { runWebhookCommand } = await import('./webhooks/cli.js');
+      return runWebhookCommand(rest, config(), (message) => new UsageError(message));
     }
     case 'schema': {
       const { printedSchema } = await import('./schema/index.js');

@@ -30,6 +30,12 @@ export interface BankTransactionReceived {
   bankAccountId: string | null;
 }
 
+/** The feed sequencer committed events of one merchant, up to this position (orderEvents(after) reads on). */
+export interface FeedAppended {
+  merchantId: string;
+  position: string;
+}
+
 /** A client token was revoked: its open subscriptions end (clientToken:revoked). */
 export interface ClientTokenRevoked {
   tokenId: string;
@@ -47,6 +53,8 @@ export type PubSubChannels = {
   'merchant:bank-transactions': [merchantId: string, payload: BankTransactionReceived];
   /** One client token was revoked: subscriptions opened with it end. */
   'clientToken:revoked': [tokenId: string, payload: ClientTokenRevoked];
+  /** New events in one merchant's feed (src/webhooks/sequencer.ts). */
+  'feed:appended': [merchantId: string, payload: FeedAppended];
   /** An API key was revoked: every instance closes the WebSocket connections opened with it. */
   'apiKey:revoked': [payload: { apiKeyId: string }];
 };

@@ -23,6 +23,8 @@ export interface PaygraphServerOptions {
     settle?: 'none' | 'once';
     concurrency?: number;
   };
+  /** More configuration for this scenario (e.g. WORKERS=true for the webhook benchmark). */
+  env?: Record<string, string>;
   /** Extra createYoga options spliced into src/app.ts as it loads (measuring a setting before changing app.ts), e.g. "maxRequestBodySize: false". */
   yogaOptions?: string;
 }
@@ -61,6 +63,7 @@ const config = loadConfig({
   ...(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : {}),
   ...(options.poolSize ? { DATABASE_POOL_SIZE: String(options.poolSize) } : {}),
   ...(options.redisUrl ? { REDIS_URL: options.redisUrl } : {}),
+  ...options.env,
 });
 const app = await buildApp(config, { logger: createLogger(config.LOG_LEVEL) });
 const url = await app.start();

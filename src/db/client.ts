@@ -21,6 +21,12 @@ export interface Database {
   withExclusiveLock<T>(name: string, work: () => Promise<T>): Promise<T>;
   /** Counts every SQL statement Prisma sends (tests use it to prove there is no N+1). */
   onQuery(listener: (sql: string) => void): () => void;
+  /**
+   * LISTEN on a channel: `listener` runs for each NOTIFY committed there (at most once per
+   * transaction and payload, as PostgreSQL folds duplicates). Best effort: a lost connection is
+   * reopened, and callers poll as well. Returns the unlisten function.
+   */
+  listen(channel: string, listener: () => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 
@@ -54,6 +60,7 @@ async function openPglite(dataDir: string | 'memory'): Promise<Database> {
     // PGlite is one process's private database: nobody else can race us.
     withExclusiveLock: (_name, work) => work(),
     onQuery,
+    listen: (channel, listener) => pglite.listen(channel, () => listener()),
     async close() {
       await prisma.$disconnect();
       await pglite.close();
@@ -83,8 +90,40 @@ async function openPostgres(url: string, poolSize = 10): Promise<Database> {
       }
     },
     onQuery,
+    listen: (channel, listener) => listenOnPostgres(url, channel, listener),
     async close() {
       await prisma.$disconnect();
     },
+  };
+}
+
+/** LISTEN needs a connection of its own, outside Prisma's pool; it is reopened after a failure. */
+async function listenOnPostgres(url: string, channel: string, listener: () => void): Promise<() => Promise<void>> {
+  let client: pg.Client | undefined;
+  let closed = false;
+  let retry: NodeJS.Timeout | undefined;
+  const reopenSoon = () => {
+    if (!closed) retry = setTimeout(() => void open().catch(reopenSoon), 1_000).unref();
+  };
+  const open = async () => {
+    const next = new pg.Client({ connectionString: url });
+    next.on('notification', (message) => {
+      if (message.channel === channel) listener();
+    });
+    next.on('error', () => {
+      void next.end().catch(() => {});
+      if (client === next) reopenSoon();
+    });
+    await next.connect();
+    await next.query(`LISTEN "${channel.replace(/"/g, '')}"`);
+    client = next;
+    // Whatever was committed while we were not listening: the caller looks again.
+    listener();
+  };
+  await open();
+  return async () => {
+    closed = true;
+    clearTimeout(retry);
+    await client?.end().catch(() => {});
   };
 }

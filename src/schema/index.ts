@@ -12,6 +12,8 @@ import './provider-account.js';
 import './bank-account.js';
 import './bank-transaction.js';
 import './review.js';
+import './webhook.js';
+import './event-feed.js';
 
 export const schema = builder.toSchema();
 

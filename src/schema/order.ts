@@ -147,6 +147,7 @@ const OrderFilter = builder.inputType('OrderFilter', {
     kind: t.field({ type: [OrderKindEnum], required: false }),
     createdAfter: t.field({ type: 'DateTime', required: false }),
     createdBefore: t.field({ type: 'DateTime', required: false }),
+    updatedAfter: t.field({ type: 'DateTime', required: false, description: 'Orders changed after this time (what changed since your backend last looked; the event feed gives the exact changes).' }),
     reference: t.string({ required: false, description: 'Matches your merchantReference (contains, any case), our requestId or the provider reference (exact).' }),
   }),
 });
@@ -160,6 +161,7 @@ export function orderWhere(merchantId: string, filter: OrderFilterShape | null |
   if (filter.provider?.length) where.provider = { in: filter.provider };
   if (filter.kind?.length) where.kind = { in: filter.kind };
   if (filter.createdAfter || filter.createdBefore) where.createdAt = { gte: filter.createdAfter ?? undefined, lt: filter.createdBefore ?? undefined };
+  if (filter.updatedAfter) where.updatedAt = { gt: filter.updatedAfter };
   if (filter.reference) {
     const reference = filterText(filter.reference, 'reference');
     where.OR = [
@@ -451,12 +453,16 @@ const OrderEventFilter = builder.inputType('OrderEventFilter', {
 builder.subscriptionField('orderEvents', (t) =>
   t.prismaField({
     type: 'OrderEvent',
-    description: "Every change of your orders, as it happens (your backend's live feed).",
+    description:
+      "Every change of your orders, as it happens (your backend's live feed). With `after` (an OrderEvent's cursor, or any cursor of the event feed), it first replays every order event after that point, then goes on live, each event once and in feed order: a backend resumes without a gap.",
     authScopes: { merchant: true },
-    args: { filter: t.arg({ type: OrderEventFilter, required: false }) },
-    subscribe: (_root, { filter }, ctx) => {
+    args: {
+      filter: t.arg({ type: OrderEventFilter, required: false }),
+      after: t.arg.string({ required: false, description: 'Resume after this cursor (OrderEvent.cursor or Event.cursor).' }),
+    },
+    subscribe: (_root, { filter, after }, ctx) => {
       const merchantId = requireMerchant(ctx);
-      const source = ctx.services.pubsub.subscribe('merchant:orders', merchantId);
+      const source = after == null ? ctx.services.pubsub.subscribe('merchant:orders', merchantId) : ctx.services.webhooks.feed.followOrderEvents(merchantId, after);
       const statuses = filter?.status?.length ? new Set<string>(filter.status) : null;
       const needsOrder = Boolean(filter?.provider?.length || filter?.kind?.length);
       return new Repeater<OrderChanged>(async (push, stop) => {

@@ -19,6 +19,7 @@ import { createBankServices } from './bank.js';
 import { ClientTokens } from './client-tokens.js';
 import { createReviewServices } from './review/index.js';
 import type { SealedBox } from './sealed-box.js';
+import { createWebhookServices } from '../webhooks/index.js';
 
 export interface ServiceDeps {
   prisma: PrismaClient;
@@ -62,7 +63,8 @@ export function createServices(deps: ServiceDeps) {
   const bank = createBankServices(deps, { providerAccounts, transitions, idempotency });
   const clientTokens = new ClientTokens(prisma, pubsub, { defaultTtlMinutes: config.CLIENT_TOKEN_TTL_MINUTES, publicUrl: deps.publicUrl });
   const review = createReviewServices(prisma, pubsub, transitions);
-  return { pubsub, apiKeys, merchants, providerAccounts, providerReads, idempotency, transitions, orders, callbacks, cardCharges, bank, clientTokens, review };
+  const webhooks = createWebhookServices({ prisma, pubsub, logger, config, sealedBox: deps.sealedBox });
+  return { pubsub, apiKeys, merchants, providerAccounts, providerReads, idempotency, transitions, orders, callbacks, cardCharges, bank, clientTokens, review, webhooks };
 }
 
 export type Services = ReturnType<typeof createServices>;

@@ -17,8 +17,10 @@ export function parseSealingKey(text: string): SealingKey {
   return { id, key };
 }
 
-export async function loadOrCreateSealingKey(configured: string | undefined, dataDir: string): Promise<SealingKey> {
+/** `dataDir` null: a throw-away database (DATA_DIR=:memory:), whose key lives as long as it does, in memory. */
+export async function loadOrCreateSealingKey(configured: string | undefined, dataDir: string | null): Promise<SealingKey> {
   if (configured) return parseSealingKey(configured);
+  if (dataDir === null) return { id: 'memory', key: randomBytes(32) };
   const file = path.join(dataDir, 'secrets.key');
   const existing = await readFile(file, 'utf8').catch(() => null);
   if (existing) return parseSealingKey(existing);

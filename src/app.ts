@@ -24,7 +24,7 @@ import { Redis } from 'ioredis';
 import { handleCallbackRequest } from './callbacks/http.js';
 import { clientTokenFence } from './http/client-token-fence.js';
 import { handleCheckoutRequest } from './checkout/http.js';
-import { loadOrCreateSealingKey, parsePreviousKeys } from './services/secrets-key.js';
+import { loadOrCreateSealingKey, parsePreviousKeys, sealingKeyDirectory } from './services/secrets-key.js';
 import { SealedBox } from './services/sealed-box.js';
 import { startSandbox, type RunningSandbox } from './sandbox/server.js';
 import { createSimulators, sandboxCredentials } from './sandbox/index.js';
@@ -66,7 +66,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
 
   const pubsub = createAppPubSub(config.REDIS_URL, logger);
   const sealedBox = new SealedBox(
-    await loadOrCreateSealingKey(config.SECRETS_KEY, config.DATA_DIR === ':memory:' ? null : config.dataDir),
+    await loadOrCreateSealingKey(config.SECRETS_KEY, sealingKeyDirectory(config)),
     parsePreviousKeys(config.SECRETS_KEY_PREVIOUS),
   );
   let url = '';

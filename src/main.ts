@@ -121,12 +121,12 @@ function parseArguments(args: string[], options: Record<string, { type: 'string'
  * always on PostgreSQL, this process opens the database itself.
  */
 async function operate(cfg: Config, input: Record<string, unknown>) {
-  const { parseOperatorRequest, runOperatorRequest } = await import('./operator/commands.js');
+  const { OperatorCommandError, parseOperatorRequest, runOperatorRequest } = await import('./operator/commands.js');
   const request = parseOperatorRequest(input);
   const { readDataDirHolder, setLockCommand } = await import('./db/data-dir-lock.js');
   setLockCommand(request.command);
   if (!cfg.DATABASE_URL) {
-    if (cfg.DATA_DIR === ':memory:') throw new UsageError(`${request.command} on DATA_DIR=:memory: would write into a database thrown away at exit: set DATA_DIR or DATABASE_URL`);
+    if (cfg.DATA_DIR === ':memory:') throw new OperatorCommandError(`${request.command} on DATA_DIR=:memory: would write into a database thrown away at exit: set DATA_DIR or DATABASE_URL`);
     const holder = readDataDirHolder(cfg.dataDir);
     if (holder?.socket) {
       const { sendOperatorRequest } = await import('./operator/socket.js');
@@ -143,7 +143,7 @@ async function operate(cfg: Config, input: Record<string, unknown>) {
   const { Merchants } = await import('./services/merchants.js');
   const { ProviderAccounts } = await import('./services/provider-accounts.js');
   const { SealedBox } = await import('./services/sealed-box.js');
-  const { loadOrCreateSealingKey, parsePreviousKeys } = await import('./services/secrets-key.js');
+  const { loadOrCreateSealingKey, parsePreviousKeys, sealingKeyDirectory } = await import('./services/secrets-key.js');
   const { createDatabaseNonceSource } = await import('./services/nonces.js');
   const { defaultHttpOptions } = await import('./providers/http.js');
   const db = await openDatabase(databaseTarget(cfg));
@@ -153,7 +153,7 @@ async function operate(cfg: Config, input: Record<string, unknown>) {
       const applied = await applyMigrations(db);
       if (applied.length) console.error(`applied pending migrations first: ${applied.join(', ')}`);
     }
-    const box = new SealedBox(await loadOrCreateSealingKey(cfg.SECRETS_KEY, cfg.dataDir), parsePreviousKeys(cfg.SECRETS_KEY_PREVIOUS));
+    const box = new SealedBox(await loadOrCreateSealingKey(cfg.SECRETS_KEY, sealingKeyDirectory(cfg)), parsePreviousKeys(cfg.SECRETS_KEY_PREVIOUS));
     const providerAccounts = new ProviderAccounts(db.prisma, box, { http: defaultHttpOptions, nonces: createDatabaseNonceSource(db.prisma) }, () => undefined);
     console.log(await runOperatorRequest({ db, merchants: new Merchants(db.prisma, new ApiKeys(db.prisma)), providerAccounts }, request));
   } finally {
@@ -170,8 +170,7 @@ async function start(cfg: Config) {
   const { buildApp } = await import('./app.js');
   const logger = createLogger(cfg.LOG_LEVEL);
   const app = await buildApp(cfg, { logger });
-  const url = await app.start();
-  const operatorSocket = await acceptOperatorCommands(cfg, app, url);
+  let operatorSocket: { close(): Promise<void> } | undefined;
   let signals = 0;
   const shutdown = (signal: string) => {
     if (++signals > 1) process.exit(1); // a second Ctrl-C means "now"
@@ -188,6 +187,8 @@ async function start(cfg: Config) {
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
+  const url = await app.start();
+  if (signals === 0) operatorSocket = await acceptOperatorCommands(cfg, app, url);
 }
 
 /** A server on a PGlite directory runs the CLI's commands for it (the CLI cannot open the directory meanwhile). */
@@ -199,6 +200,7 @@ async function acceptOperatorCommands(cfg: Config, app: import('./app.js').App, 
   const context = { db: app.db, merchants: app.services.merchants, providerAccounts: app.services.providerAccounts };
   const socket = await listenForOperatorRequests(operatorSocketPath(cfg.dataDir), (request) => runOperatorRequest(context, request), app.logger);
   lock.announce({ url, socket: socket.path });
+  app.logger.info({ socket: socket.path }, 'running the CLI\'s commands for this data directory');
   return socket;
 }
 

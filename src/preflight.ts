@@ -62,13 +62,15 @@ export async function postgresProblem(url: string, timeoutMs = 3000): Promise<st
 export async function redisProblem(url: string, timeoutMs = 3000): Promise<string | null> {
   const { Redis } = await import('ioredis');
   const redis = new Redis(url, { lazyConnect: true, connectTimeout: timeoutMs, maxRetriesPerRequest: 0, retryStrategy: () => null });
-  // Without a listener ioredis prints "Unhandled error event" with a stack trace.
-  redis.on('error', () => {});
+  // Without a listener ioredis prints "Unhandled error event" with a stack trace. The event
+  // carries the cause (ECONNREFUSED); the rejected connect() only says "Connection is closed".
+  let cause: unknown;
+  redis.on('error', (error) => (cause ??= error));
   try {
     await redis.connect();
     return (await redis.ping()) === 'PONG' ? null : 'no PONG';
   } catch (error) {
-    return reason(error);
+    return reason(cause ?? error);
   } finally {
     redis.disconnect();
   }

@@ -1,5 +1,6 @@
 // The command line: `paygraph start | migrate | migration <name> | merchant create
-// | schema print|check | sandbox`. npm scripts call these (see package.json).
+// | provider set | secrets rotate | schema print|check | sandbox | help`. npm
+// scripts and bin/paygraph.js call these (see package.json).
 import 'dotenv/config';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -20,6 +21,10 @@ const usage = `usage: paygraph <command>
   schema print                  write schema.graphql from the code
   schema check                  fail when schema.graphql is stale
   sandbox                       run the provider simulators alone
+  help                          this text
+
+With PGlite (no DATABASE_URL), merchant create, provider set, secrets rotate and
+migrate are run by the server holding DATA_DIR when one runs.
 `;
 
 async function main(argv: string[]) {

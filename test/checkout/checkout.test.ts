@@ -3,13 +3,10 @@
 // page turns to "paid" by itself over graphql-ws. Screenshots land in
 // test-results/ for a human to look at.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync, mkdirSync } from 'node:fs';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { createMerchant, gql, startTestApp, type TestApp } from '../support/harness.js';
 import { createCashIn, orderFromDb, sandboxControl, waitForStatus } from '../support/orders.js';
-
-const CHROMIUM = '/usr/bin/chromium';
-const SCREENSHOTS = new URL('../../test-results/', import.meta.url);
+import { announceMissingBrowser, launchChromium, runBrowserTests, SCREENSHOTS } from '../support/browser.js';
 
 const CREATE_TOKEN = `mutation($orderId: ID!) {
   createClientToken(orderId: $orderId) { __typename ... on MutationCreateClientTokenSuccess { data { id token checkoutUrl } } ... on Error { message } }
@@ -17,32 +14,18 @@ const CREATE_TOKEN = `mutation($orderId: ID!) {
 
 const normalize = (text: string | null) => (text ?? '').replace(/\s+/g, ' ').trim();
 
-// On CI (CI=true) a missing chromium fails the run: .ci/run installs it, and a checkout nobody
-// has seen in a browser is not tested. On a developer's fresh machine without it, `npm test`
-// still passes and says plainly that the browser test did not run.
-const browserAvailable = existsSync(CHROMIUM);
-if (!browserAvailable && !process.env.CI) {
-  console.warn(`Debian's chromium is missing at ${CHROMIUM}: the browser test of the checkout does not run here (apt-get install -y chromium).`);
-}
+announceMissingBrowser('the browser test of the checkout');
 
-describe.runIf(browserAvailable || process.env.CI)('the checkout page', () => {
+describe.runIf(runBrowserTests)('the checkout page', () => {
   let t: TestApp;
   let shop: { merchantId: string; apiKey: string };
   let browser: Browser;
   const contexts: BrowserContext[] = [];
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(`Debian's chromium is missing at ${CHROMIUM}: install it (apt-get install -y chromium); .ci/run does so on CI`);
-    }
-    mkdirSync(SCREENSHOTS, { recursive: true });
+    browser = await launchChromium();
     t = await startTestApp();
     shop = await createMerchant(t.app, 'Cửa hàng Hoa Sen');
-    // launch() gives every run a fresh temporary user-data-dir (and removes it on close).
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
   });
   afterAll(async () => {
     for (const context of contexts) await context.close().catch(() => {});

@@ -105,12 +105,6 @@ function config(): Config {
   return loadConfig();
 }
 
-function databaseTarget(cfg: Config) {
-  return cfg.DATABASE_URL
-    ? ({ kind: 'postgres', url: cfg.DATABASE_URL } as const)
-    : ({ kind: 'pglite', dataDir: cfg.dataDir } as const);
-}
-
 function parseArguments(args: string[], options: Record<string, { type: 'string' | 'boolean' }>, allowPositionals = false) {
   try {
     return parseArgs({ args, options, allowPositionals });
@@ -141,28 +135,12 @@ async function operate(cfg: Config, input: Record<string, unknown>) {
     }
     // Held by a process that takes no commands: opening the database below names it.
   }
-  await import('./providers/all.js');
-  const { openDatabase } = await import('./db/client.js');
-  const { applyMigrations } = await import('./db/migrations.js');
-  const { ApiKeys } = await import('./services/api-keys.js');
-  const { Merchants } = await import('./services/merchants.js');
-  const { ProviderAccounts } = await import('./services/provider-accounts.js');
-  const { SealedBox } = await import('./services/sealed-box.js');
-  const { loadOrCreateSealingKey, parsePreviousKeys, sealingKeyDirectory } = await import('./services/secrets-key.js');
-  const { createDatabaseNonceSource } = await import('./services/nonces.js');
-  const { defaultHttpOptions } = await import('./providers/http.js');
-  const db = await openDatabase(databaseTarget(cfg));
+  const { openLocalOperatorContext } = await import('./operator/local.js');
+  const context = await openLocalOperatorContext(cfg, { migrateFirst: request.command !== 'migrate' });
   try {
-    if (request.command !== 'migrate') {
-      // Only what is missing (a fresh data directory); an up-to-date database costs one query.
-      const applied = await applyMigrations(db);
-      if (applied.length) console.error(`applied pending migrations first: ${applied.join(', ')}`);
-    }
-    const box = new SealedBox(await loadOrCreateSealingKey(cfg.SECRETS_KEY, sealingKeyDirectory(cfg)), parsePreviousKeys(cfg.SECRETS_KEY_PREVIOUS));
-    const providerAccounts = new ProviderAccounts(db.prisma, box, { http: defaultHttpOptions, nonces: createDatabaseNonceSource(db.prisma) }, () => undefined);
-    console.log(await runOperatorRequest({ db, merchants: new Merchants(db.prisma, new ApiKeys(db.prisma)), providerAccounts }, request));
+    console.log(await runOperatorRequest(context, request));
   } finally {
-    await db.close();
+    await context.close();
   }
 }
 
@@ -202,7 +180,7 @@ async function acceptOperatorCommands(cfg: Config, app: import('./app.js').App, 
   if (!lock) return undefined;
   const { listenForOperatorRequests, operatorSocketPath } = await import('./operator/socket.js');
   const { runOperatorRequest } = await import('./operator/commands.js');
-  const context = { db: app.db, merchants: app.services.merchants, providerAccounts: app.services.providerAccounts };
+  const context = { db: app.db, merchants: async () => app.services.merchants, providerAccounts: async () => app.services.providerAccounts };
   const socket = await listenForOperatorRequests(operatorSocketPath(cfg.dataDir), (request) => runOperatorRequest(context, request), app.logger);
   lock.announce({ url, socket: socket.path });
   app.logger.info({ socket: socket.path }, 'running the CLI\'s commands for this data directory');

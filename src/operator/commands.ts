@@ -4,7 +4,6 @@
 // directory, inside that server (socket.ts). Their answer is the text the CLI prints.
 import { z } from 'zod';
 import type { Database } from '../db/client.js';
-import { applyMigrations } from '../db/migrations.js';
 import type { Merchants } from '../services/merchants.js';
 import type { ProviderAccounts } from '../services/provider-accounts.js';
 import { providerIds } from '../providers/types.js';
@@ -23,11 +22,11 @@ export const operatorRequestSchema = z.discriminatedUnion('command', [
 
 export type OperatorRequest = z.infer<typeof operatorRequestSchema>;
 
-/** What the commands work on: a server's own services, or ones the CLI opened for itself. */
+/** What the commands work on: a server's own services, or ones the CLI opened for itself (built on first use). */
 export interface OperatorContext {
   db: Database;
-  merchants: Merchants;
-  providerAccounts: ProviderAccounts;
+  merchants(): Promise<Merchants>;
+  providerAccounts(): Promise<ProviderAccounts>;
 }
 
 /** A refusal to print as is (bad input, unknown merchant), not a crash. */
@@ -45,25 +44,27 @@ export function parseOperatorRequest(request: unknown): OperatorRequest {
 export async function runOperatorRequest(ctx: OperatorContext, request: OperatorRequest): Promise<string> {
   switch (request.command) {
     case 'merchant create': {
-      const { merchant, apiKey } = await ctx.merchants.create({ name: request.name, sandbox: request.sandbox });
+      const { merchant, apiKey } = await (await ctx.merchants()).create({ name: request.name, sandbox: request.sandbox });
       return `merchant ${merchant.id} (${merchant.name}${merchant.sandbox ? ', sandbox' : ''})\nAPI key ${apiKey}\nThe key is shown this once: store it now.`;
     }
     case 'provider set': {
       const merchant = await ctx.db.prisma.merchant.findUnique({ where: { id: request.merchantId }, select: { id: true } });
       if (!merchant) throw new OperatorCommandError(`no merchant ${request.merchantId} in this database`);
+      const accounts = await ctx.providerAccounts();
       try {
-        await ctx.providerAccounts.set(request.merchantId, request.provider, request.values);
+        await accounts.set(request.merchantId, request.provider, request.values);
       } catch (error) {
         // The provider's credential rules name the field: say it as it is.
         if ((error as Error).name === 'ValidationError') throw new OperatorCommandError(`${request.provider}: ${(error as Error).message}`);
         throw error;
       }
-      const described = (await ctx.providerAccounts.describe(request.merchantId)).find((account) => account.provider === request.provider);
+      const described = (await accounts.describe(request.merchantId)).find((account) => account.provider === request.provider);
       return JSON.stringify(described, null, 2);
     }
     case 'secrets rotate':
-      return `re-sealed ${await ctx.providerAccounts.reseal()} provider account(s) with the current SECRETS_KEY`;
+      return `re-sealed ${await (await ctx.providerAccounts()).reseal()} provider account(s) with the current SECRETS_KEY`;
     case 'migrate': {
+      const { applyMigrations } = await import('../db/migrations.js');
       const applied = await applyMigrations(ctx.db);
       return applied.length ? `applied: ${applied.join(', ')}` : 'database is up to date';
     }

@@ -139,21 +139,18 @@ describe('the first hour, from the README', () => {
     expect(await readdir(cwd)).toEqual([]);
   });
 
-  it.runIf(withPostgres)('on PostgreSQL, creates a merchant directly while the server runs: two processes share it', async () => {
+  it.runIf(withPostgres)('on PostgreSQL, creates a merchant directly while a server uses the same database', async () => {
     const database = await createTestDatabase();
+    // The server in this process (the CLI's side is what is tested); two processes share PostgreSQL.
+    const server = await startTestApp({ DATABASE_URL: database.url });
     try {
-      const env = { ...quiet, DATABASE_URL: database.url, DATA_DIR: await tempDir(), PORT: '0' };
-      const server = runCli(['start'], env);
-      const [, url] = await server.waitFor(/"url":"(http:\/\/[^"]+)\/graphql"/);
-      expect(server.output).not.toMatch(/running the CLI's commands/);
-      const made = runCli(['merchant', 'create', '--name', 'Shop on PostgreSQL'], env);
+      const made = runCli(['merchant', 'create', '--name', 'Shop on PostgreSQL'], { ...quiet, DATABASE_URL: database.url, DATA_DIR: await tempDir() });
       expect(await made.exited).toBe(0);
       expect(made.output).not.toMatch(/run by the paygraph server/);
       const [, key] = made.output.match(/API key (pg_sk_\w{40})/)!;
-      expect((await gql(url!, '{ merchant { name } }', {}, key)).data.merchant).toEqual({ name: 'Shop on PostgreSQL' });
-      server.child.kill('SIGTERM');
-      expect(await server.exited).toBe(0);
+      expect((await gql(server.url, '{ merchant { name } }', {}, key)).data.merchant).toEqual({ name: 'Shop on PostgreSQL' });
     } finally {
+      await server.stop();
       await database.drop();
     }
   });

@@ -181,10 +181,17 @@ async function acceptOperatorCommands(cfg: Config, app: import('./app.js').App, 
   const { listenForOperatorRequests, operatorSocketPath } = await import('./operator/socket.js');
   const { runOperatorRequest } = await import('./operator/commands.js');
   const context = { db: app.db, merchants: async () => app.services.merchants, providerAccounts: async () => app.services.providerAccounts };
-  const socket = await listenForOperatorRequests(operatorSocketPath(cfg.dataDir), (request) => runOperatorRequest(context, request), app.logger);
-  lock.announce({ url, socket: socket.path });
-  app.logger.info({ socket: socket.path }, 'running the CLI\'s commands for this data directory');
-  return socket;
+  try {
+    const socket = await listenForOperatorRequests(operatorSocketPath(cfg.dataDir), (request) => runOperatorRequest(context, request), app.logger);
+    lock.announce({ url, socket: socket.path });
+    app.logger.info({ socket: socket.path }, 'running the CLI\'s commands for this data directory');
+    return socket;
+  } catch (error) {
+    // The server works without it; the CLI then says the directory is in use instead of writing into it.
+    lock.announce({ url });
+    app.logger.warn({ reason: (error as NodeJS.ErrnoException).code ?? (error as Error).message }, 'no operator socket: CLI data commands must wait until this server stops');
+    return undefined;
+  }
 }
 
 /** Refusals a user acts on (a setting, a busy port, a held data directory): one line, no stack trace. */

@@ -4,7 +4,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
-import { createYoga, type YogaServerInstance } from 'graphql-yoga';
+import { createYoga, type GraphiQLOptions, type YogaServerInstance } from 'graphql-yoga';
 import { GraphQLError } from 'graphql';
 import { WebSocketServer } from 'ws';
 import { useServer } from 'graphql-ws/use/ws';
@@ -12,7 +12,7 @@ import { assertSafeForProduction, type Config } from './config.js';
 import { createLogger, type Logger } from './logger.js';
 import { openDatabase, type Database } from './db/client.js';
 import { applyMigrations } from './db/migrations.js';
-import { createAppPubSub, type PubSubHandle } from './pubsub.js';
+import { createAppPubSub, reportRedisOutages, type PubSubHandle } from './pubsub.js';
 import { createServices, type Services } from './services/index.js';
 import { schema } from './schema/index.js';
 import type { Caller, Context } from './schema/builder.js';
@@ -26,7 +26,7 @@ import { callbackRoute } from './providers/registry.js';
 import { callbackVerdict, createMetrics } from './metrics/index.js';
 import { clientTokenFence } from './http/client-token-fence.js';
 import { handleCheckoutRequest } from './checkout/http.js';
-import { loadOrCreateSealingKey, parsePreviousKeys } from './services/secrets-key.js';
+import { loadOrCreateSealingKey, parsePreviousKeys, sealingKeyDirectory } from './services/secrets-key.js';
 import { SealedBox } from './services/sealed-box.js';
 import { startSandbox, type RunningSandbox } from './sandbox/server.js';
 import { createSimulators, sandboxCredentials } from './sandbox/index.js';
@@ -68,8 +68,11 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   const applied = await applyMigrations(db);
   if (applied.length) logger.info({ migrations: applied }, 'applied database migrations');
 
-  const pubsub = createAppPubSub(config.REDIS_URL);
-  const sealedBox = new SealedBox(await loadOrCreateSealingKey(config.SECRETS_KEY, config.dataDir), parsePreviousKeys(config.SECRETS_KEY_PREVIOUS));
+  const pubsub = createAppPubSub(config.REDIS_URL, logger);
+  const sealedBox = new SealedBox(
+    await loadOrCreateSealingKey(config.SECRETS_KEY, sealingKeyDirectory(config)),
+    parsePreviousKeys(config.SECRETS_KEY_PREVIOUS),
+  );
   let url = '';
   const publicUrl = () => config.PUBLIC_URL ?? url;
   // The embedded default: every provider simulated in-process, on its own port.
@@ -108,6 +111,8 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     plugins: [...queryLimitPlugins({ production, introspection: config.GRAPHQL_INTROSPECTION ?? !production }), clientTokenFence(), metrics.graphqlPlugin()],
     cors: corsOptions(config.CORS_ORIGINS, production),
     graphiql: production ? false : { title: 'paygraph', subscriptionsProtocol: 'WS' },
+    // yoga's own GraphiQL loads from a CDN (offline it stays on "Loading…"): its packaged build, served from here.
+    renderGraphiQL: localGraphiQL,
     landingPage: false,
     logging: {
       debug: (...args) => logger.debug(args.map(String).join(' ')),
@@ -156,6 +161,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   }
 
   const rateLimitRedis = config.REDIS_URL ? new Redis(config.REDIS_URL, { maxRetriesPerRequest: 2 }) : undefined;
+  if (rateLimitRedis) reportRedisOutages(rateLimitRedis, logger, 'rate-limit');
   const rateLimiter = rateLimitRedis ? createRedisRateLimiter(rateLimitRedis) : createMemoryRateLimiter();
 
   const refuse = (res: ServerResponse, status: number, message: string, headers: Record<string, string> = {}) => {
@@ -467,6 +473,13 @@ function methodLabel(method: string | undefined): string {
 /** An error message as a caller may see it again: short (a 100 KB cursor is not repeated back). */
 function clip(message: string, max = 200): string {
   return message.length > max ? `${message.slice(0, max)}…` : message;
+}
+
+/** yoga's packaged GraphiQL (about 9 MB, every asset inlined): loaded on the first visit, rendered once. */
+let graphiqlPage: Promise<string> | undefined;
+function localGraphiQL(options: GraphiQLOptions): Promise<string> {
+  graphiqlPage ??= import('@graphql-yoga/render-graphiql').then(({ renderGraphiQL }) => renderGraphiQL(options));
+  return graphiqlPage;
 }
 
 function printSandboxKey({ merchantId, apiKey }: { merchantId: string; apiKey: string }) {

@@ -1,5 +1,6 @@
 // The command line: `paygraph start | migrate | migration <name> | merchant create
-// | review … | schema print|check | sandbox`. npm scripts call these (see package.json).
+// | provider set | secrets rotate | review … | webhook … | schema print|check | sandbox | help`.
+// npm scripts and bin/paygraph.js call these (see package.json).
 import 'dotenv/config';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -29,6 +30,10 @@ const usage = `usage: paygraph <command>
   schema print                  write schema.graphql from the code
   schema check                  fail when schema.graphql is stale
   sandbox                       run the provider simulators alone
+  help                          this text
+
+With PGlite (no DATABASE_URL), merchant create, provider set, secrets rotate and
+migrate are run by the server holding DATA_DIR when one runs.
 `;
 
 async function main(argv: string[]) {
@@ -36,19 +41,8 @@ async function main(argv: string[]) {
   switch (command) {
     case 'start':
       return start(config());
-    case 'migrate': {
-      const { openDatabase } = await import('./db/client.js');
-      const { applyMigrations } = await import('./db/migrations.js');
-      const cfg = config();
-      const db = await openDatabase(databaseTarget(cfg));
-      try {
-        const applied = await applyMigrations(db);
-        console.log(applied.length ? `applied: ${applied.join(', ')}` : 'database is up to date');
-      } finally {
-        await db.close();
-      }
-      return;
-    }
+    case 'migrate':
+      return operate(config(), { command: 'migrate' });
     case 'migration': {
       const name = rest[0];
       if (!name) throw new UsageError('migration needs a name: npm run db:migration -- <name>');
@@ -59,27 +53,13 @@ async function main(argv: string[]) {
     }
     case 'merchant': {
       if (rest[0] !== 'create') throw new UsageError('merchant create [--name N] [--sandbox]');
-      const { values } = parseArgs({ args: rest.slice(1), options: { name: { type: 'string' }, sandbox: { type: 'boolean' } } });
-      const cfg = config();
-      const { openDatabase } = await import('./db/client.js');
-      const { applyMigrations } = await import('./db/migrations.js');
-      const { ApiKeys } = await import('./services/api-keys.js');
-      const { Merchants } = await import('./services/merchants.js');
-      const db = await openDatabase(databaseTarget(cfg));
-      try {
-        await applyMigrations(db);
-        const merchants = new Merchants(db.prisma, new ApiKeys(db.prisma));
-        const { merchant, apiKey } = await merchants.create({ name: values.name ?? 'Merchant', sandbox: values.sandbox ?? false });
-        console.log(`merchant ${merchant.id} (${merchant.name}${merchant.sandbox ? ', sandbox' : ''})\nAPI key ${apiKey}\nThe key is shown this once: store it now.`);
-      } finally {
-        await db.close();
-      }
-      return;
+      const { values } = parseArguments(rest.slice(1), { name: { type: 'string' }, sandbox: { type: 'boolean' } });
+      return operate(config(), { command: 'merchant create', name: (values.name as string | undefined) ?? 'Merchant', sandbox: Boolean(values.sandbox) });
     }
     case 'provider': {
       // paygraph provider set --merchant <id> --provider AZCONNECTPAY apiKey=… privateKey=…
       if (rest[0] !== 'set') throw new UsageError('provider set --merchant <id> --provider <ID> field=value …');
-      const { values, positionals } = parseArgs({ args: rest.slice(1), allowPositionals: true, options: { merchant: { type: 'string' }, provider: { type: 'string' } } });
+      const { values, positionals } = parseArguments(rest.slice(1), { merchant: { type: 'string' }, provider: { type: 'string' } }, true);
       if (!values.merchant || !values.provider) throw new UsageError('provider set needs --merchant and --provider');
       const fields = Object.fromEntries(
         positionals.map((pair) => {
@@ -88,19 +68,11 @@ async function main(argv: string[]) {
           return [pair.slice(0, at), pair.slice(at + 1)];
         }),
       );
-      await withAccounts(config(), async (accounts) => {
-        await accounts.set(values.merchant!, values.provider!.toUpperCase() as never, fields);
-        const described = (await accounts.describe(values.merchant!)).find((a) => a.provider === values.provider!.toUpperCase());
-        console.log(JSON.stringify(described, null, 2));
-      });
-      return;
+      return operate(config(), { command: 'provider set', merchantId: String(values.merchant), provider: String(values.provider).toUpperCase(), values: fields });
     }
     case 'secrets': {
       if (rest[0] !== 'rotate') throw new UsageError('secrets rotate');
-      await withAccounts(config(), async (accounts) => {
-        console.log(`re-sealed ${await accounts.reseal()} provider account(s) with the current SECRETS_KEY`);
-      });
-      return;
+      return operate(config(), { command: 'secrets rotate' });
     }
     case 'review': {
       const { parseReviewCommand, runReviewCommand } = await import('./cli/review.js');
@@ -110,7 +82,7 @@ async function main(argv: string[]) {
       const { openDatabase } = await import('./db/client.js');
       const { applyMigrations } = await import('./db/migrations.js');
       const { createAppPubSub } = await import('./pubsub.js');
-      const db = await openDatabase(databaseTarget(cfg));
+      const db = await openDatabase(cfg.DATABASE_URL ? { kind: 'postgres', url: cfg.DATABASE_URL } : { kind: 'pglite', dataDir: cfg.dataDir });
       const pubsub = createAppPubSub(cfg.REDIS_URL);
       try {
         await applyMigrations(db);
@@ -149,6 +121,11 @@ async function main(argv: string[]) {
       const { runStandaloneSandbox } = await import('./sandbox/standalone.js');
       return runStandaloneSandbox(config());
     }
+    case 'help':
+    case '--help':
+    case '-h':
+      console.log(usage);
+      return;
     default:
       throw new UsageError(command ? `unknown command "${command}"` : 'no command given');
   }
@@ -160,56 +137,101 @@ function config(): Config {
   return loadConfig();
 }
 
-function databaseTarget(cfg: Config) {
-  return cfg.DATABASE_URL
-    ? ({ kind: 'postgres', url: cfg.DATABASE_URL } as const)
-    : ({ kind: 'pglite', dataDir: cfg.dataDir } as const);
+function parseArguments(args: string[], options: Record<string, { type: 'string' | 'boolean' }>, allowPositionals = false) {
+  try {
+    return parseArgs({ args, options, allowPositionals });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
 }
 
-/** Opens the database and the sealed provider accounts for a one-off command. */
-async function withAccounts(cfg: Config, work: (accounts: import('./services/provider-accounts.js').ProviderAccounts) => Promise<void>) {
-  await import('./providers/all.js');
-  const { openDatabase } = await import('./db/client.js');
-  const { applyMigrations } = await import('./db/migrations.js');
-  const { ProviderAccounts } = await import('./services/provider-accounts.js');
-  const { SealedBox } = await import('./services/sealed-box.js');
-  const { loadOrCreateSealingKey, parsePreviousKeys } = await import('./services/secrets-key.js');
-  const { createDatabaseNonceSource } = await import('./services/nonces.js');
-  const { defaultHttpOptions } = await import('./providers/http.js');
-  const db = await openDatabase(databaseTarget(cfg));
+/**
+ * Runs an operator command (merchant create, provider set, secrets rotate,
+ * migrate). PGlite allows one process per data directory: when a server holds
+ * it, the server runs the command (src/operator/socket.ts); otherwise, and
+ * always on PostgreSQL, this process opens the database itself.
+ */
+async function operate(cfg: Config, input: Record<string, unknown>) {
+  const { OperatorCommandError, parseOperatorRequest, runOperatorRequest } = await import('./operator/commands.js');
+  const request = parseOperatorRequest(input);
+  const { readDataDirHolder, setLockCommand } = await import('./db/data-dir-lock.js');
+  setLockCommand(request.command);
+  if (!cfg.DATABASE_URL) {
+    if (cfg.DATA_DIR === ':memory:') throw new OperatorCommandError(`${request.command} on DATA_DIR=:memory: would write into a database thrown away at exit: set DATA_DIR or DATABASE_URL`);
+    const holder = readDataDirHolder(cfg.dataDir);
+    if (holder?.socket) {
+      const { sendOperatorRequest } = await import('./operator/socket.js');
+      console.log(await sendOperatorRequest(holder.socket, request));
+      console.error(`(run by the paygraph server that holds ${cfg.dataDir}: pid ${holder.pid}${holder.url ? `, ${holder.url}` : ''})`);
+      return;
+    }
+    // Held by a process that takes no commands: opening the database below names it.
+  }
+  const { openLocalOperatorContext } = await import('./operator/local.js');
+  const context = await openLocalOperatorContext(cfg, { migrateFirst: request.command !== 'migrate' });
   try {
-    await applyMigrations(db);
-    const box = new SealedBox(await loadOrCreateSealingKey(cfg.SECRETS_KEY, cfg.dataDir), parsePreviousKeys(cfg.SECRETS_KEY_PREVIOUS));
-    await work(new ProviderAccounts(db.prisma, box, { http: defaultHttpOptions, nonces: createDatabaseNonceSource(db.prisma) }, () => undefined));
+    console.log(await runOperatorRequest(context, request));
   } finally {
-    await db.close();
+    await context.close();
   }
 }
 
 async function start(cfg: Config) {
+  const { setLockCommand } = await import('./db/data-dir-lock.js');
+  setLockCommand('start');
+  const { checkBeforeStart } = await import('./preflight.js');
+  // Port, data directory, Redis, PostgreSQL: said plainly before anything is created or printed.
+  await checkBeforeStart(cfg);
   const { buildApp } = await import('./app.js');
   const logger = createLogger(cfg.LOG_LEVEL);
   const app = await buildApp(cfg, { logger });
-  await app.start();
+  let operatorSocket: { close(): Promise<void> } | undefined;
   let signals = 0;
   const shutdown = (signal: string) => {
     if (++signals > 1) process.exit(1); // a second Ctrl-C means "now"
     logger.info({ signal }, 'shutting down');
-    app.stop().then(
-      () => process.exit(0),
-      (error) => {
-        logger.error({ err: error }, 'shutdown failed');
-        process.exit(1);
-      },
-    );
+    Promise.resolve(operatorSocket?.close())
+      .then(() => app.stop())
+      .then(
+        () => process.exit(0),
+        (error) => {
+          logger.error({ err: error }, 'shutdown failed');
+          process.exit(1);
+        },
+      );
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
+  const url = await app.start();
+  if (signals === 0) operatorSocket = await acceptOperatorCommands(cfg, app, url);
 }
 
+/** A server on a PGlite directory runs the CLI's commands for it (the CLI cannot open the directory meanwhile). */
+async function acceptOperatorCommands(cfg: Config, app: import('./app.js').App, url: string) {
+  const lock = app.db.dataDirLock;
+  if (!lock) return undefined;
+  const { listenForOperatorRequests, operatorSocketPath } = await import('./operator/socket.js');
+  const { runOperatorRequest } = await import('./operator/commands.js');
+  const context = { db: app.db, merchants: async () => app.services.merchants, providerAccounts: async () => app.services.providerAccounts };
+  try {
+    const socket = await listenForOperatorRequests(operatorSocketPath(cfg.dataDir), (request) => runOperatorRequest(context, request), app.logger);
+    lock.announce({ url, socket: socket.path });
+    app.logger.info({ socket: socket.path }, 'running the CLI\'s commands for this data directory');
+    return socket;
+  } catch (error) {
+    // The server works without it; the CLI then says the directory is in use instead of writing into it.
+    lock.announce({ url });
+    app.logger.warn({ reason: (error as NodeJS.ErrnoException).code ?? (error as Error).message }, 'no operator socket: CLI data commands must wait until this server stops');
+    return undefined;
+  }
+}
+
+/** Refusals a user acts on (a setting, a busy port, a held data directory): one line, no stack trace. */
+const plainRefusals = new Set(['ConfigError', 'DataDirInUseError', 'OperatorCommandError', 'PreflightError']);
+
 main(process.argv.slice(2)).catch((error) => {
-  if (error instanceof ConfigError) console.error(`paygraph: ${error.message}`);
-  else if (error instanceof UsageError) console.error(`paygraph: ${error.message}\n\n${usage}`);
+  if (error instanceof UsageError) console.error(`paygraph: ${error.message}\n\n${usage}`);
+  else if (error instanceof ConfigError || plainRefusals.has((error as Error | undefined)?.name ?? '')) console.error(`paygraph: ${(error as Error).message}`);
   else console.error(error);
   process.exit(error instanceof UsageError ? 64 : 1);
 });

@@ -4,6 +4,7 @@
 import { createPubSub, type PubSub } from 'graphql-yoga';
 import { createRedisEventTarget } from '@graphql-yoga/redis-event-target';
 import { Redis } from 'ioredis';
+import type { Logger } from './logger.js';
 
 /** What travels on the bus: ids and the new status, never secrets. Subscribers re-read what they show. */
 export interface OrderChanged {
@@ -67,10 +68,14 @@ export interface PubSubHandle {
   close(): Promise<void>;
 }
 
-export function createAppPubSub(redisUrl?: string): PubSubHandle {
+export function createAppPubSub(redisUrl?: string, logger?: Pick<Logger, 'warn' | 'info'>): PubSubHandle {
   if (!redisUrl) return { pubsub: createPubSub<PubSubChannels>(), kind: 'memory', close: async () => {} };
   const publishClient = new Redis(redisUrl, { lazyConnect: false, maxRetriesPerRequest: 3 });
   const subscribeClient = new Redis(redisUrl, { lazyConnect: false, maxRetriesPerRequest: 3 });
+  if (logger) {
+    reportRedisOutages(publishClient, logger, 'pubsub-publish');
+    reportRedisOutages(subscribeClient, logger, 'pubsub-subscribe');
+  }
   const eventTarget = createRedisEventTarget<CustomEvent>({ publishClient, subscribeClient });
   return {
     pubsub: createPubSub<PubSubChannels>({ eventTarget: eventTarget as never }),
@@ -79,4 +84,23 @@ export function createAppPubSub(redisUrl?: string): PubSubHandle {
       await Promise.allSettled([publishClient.quit(), subscribeClient.quit()]);
     },
   };
+}
+
+/**
+ * An ioredis client with no `error` listener prints "[ioredis] Unhandled error
+ * event" and a stack trace at every failed reconnection. One warning per outage
+ * instead, and one line when it is over (ioredis reconnects by itself).
+ */
+export function reportRedisOutages(client: Redis, logger: Pick<Logger, 'warn' | 'info'>, role: string) {
+  let down = false;
+  client.on('error', (error: NodeJS.ErrnoException) => {
+    if (down) return;
+    down = true;
+    logger.warn({ redis: role, reason: error.code ?? error.message }, 'Redis unreachable; reconnecting');
+  });
+  client.on('ready', () => {
+    if (!down) return;
+    down = false;
+    logger.info({ redis: role }, 'Redis reachable again');
+  });
 }

@@ -2,6 +2,8 @@
 //   GET  /checkout/<order id>?token=<client token>[&lang=vi|en]  the page
 //   GET  /checkout/assets/<file>                                  its script and styles
 //   GET  /checkout/<order id>/qr.svg?token=<client token>         the order's QR data drawn as a scannable code
+//   GET  /checkout/<order id>/qr.png?token=<client token>         the same as an image to save (a payer on the phone
+//                                                                 that holds the banking app scans it from the photos)
 //   POST /checkout/<order id>/simulate-payment                    sandbox only: pay it through the simulator
 //   GET  /checkout/demo[?method=momo]                             sandbox only: a fresh cash-in, then its page
 // The page reads and follows the order through GraphQL with the client token;
@@ -18,6 +20,7 @@ import { CLIENT_TOKEN_PREFIX } from '../services/client-tokens.js';
 import { chooseLanguage } from './strings.js';
 import { checkoutAssets, renderCheckoutPage, renderLinkInvalidPage } from './page.js';
 import { SimulationRefusedError, simulatePayment, type SimulatedOutcome } from './simulate-payment.js';
+import { bankAppLinks } from './vietqr.js';
 
 export interface CheckoutDeps {
   services: Services;
@@ -30,7 +33,7 @@ export interface CheckoutDeps {
 const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
 const PAGE = new RegExp(`^/checkout/(${UUID})/?$`, 'i');
 const SIMULATE = new RegExp(`^/checkout/(${UUID})/simulate-payment$`, 'i');
-const QR = new RegExp(`^/checkout/(${UUID})/qr\\.svg$`, 'i');
+const QR = new RegExp(`^/checkout/(${UUID})/qr\\.(svg|png)$`, 'i');
 
 /**
  * The page holds a bearer token in its URL: never cached, never sent on as a
@@ -63,7 +66,7 @@ export async function handleCheckoutRequest(req: IncomingMessage, res: ServerRes
   if (simulate && method === 'POST') return simulateRoute(req, res, simulate[1]!.toLowerCase(), deps);
 
   const qr = QR.exec(path);
-  if (qr && method === 'GET') return qrRoute(res, url, qr[1]!.toLowerCase(), deps);
+  if (qr && method === 'GET') return qrRoute(res, url, qr[1]!.toLowerCase(), qr[2]!.toLowerCase() as 'svg' | 'png', deps);
 
   const page = PAGE.exec(path);
   if (page && (method === 'GET' || method === 'HEAD')) return pageRoute(req, res, url, page[1]!.toLowerCase(), deps);
@@ -79,7 +82,11 @@ async function pageRoute(req: IncomingMessage, res: ServerResponse, url: URL, or
     res.writeHead(403, PAGE_HEADERS).end(renderLinkInvalidPage(language, url));
     return;
   }
-  const merchant = await deps.prisma.merchant.findUniqueOrThrow({ where: { id: access.merchantId }, select: { name: true, sandbox: true } });
+  const [merchant, order, links] = await Promise.all([
+    deps.prisma.merchant.findUniqueOrThrow({ where: { id: access.merchantId }, select: { name: true, sandbox: true } }),
+    deps.prisma.order.findFirstOrThrow({ where: { id: orderId, merchantId: access.merchantId }, select: { description: true, merchantReference: true, requestId: true, instructions: true } }),
+    deps.prisma.clientToken.findUniqueOrThrow({ where: { id: access.tokenId }, select: { returnUrl: true, cancelUrl: true } }),
+  ]);
   const html = renderCheckoutPage({
     language,
     url,
@@ -87,6 +94,12 @@ async function pageRoute(req: IncomingMessage, res: ServerResponse, url: URL, or
     token,
     merchantName: merchant.name,
     sandbox: merchant.sandbox && deps.sandbox !== undefined,
+    description: order.description,
+    // What the payer can quote: the shop's own order number, else ours (20 characters, searchable as `reference`).
+    reference: order.merchantReference ?? order.requestId,
+    returnUrl: links.returnUrl,
+    cancelUrl: links.cancelUrl,
+    bankApps: bankAppLinks(qrDataOf(order.instructions)),
   });
   res.writeHead(200, { ...PAGE_HEADERS, 'content-language': language }).end(req.method === 'HEAD' ? undefined : html);
 }
@@ -95,15 +108,28 @@ async function pageRoute(req: IncomingMessage, res: ServerResponse, url: URL, or
  * Providers give QR data (VietQR/EMVCo, MoMo) but not always a usable image:
  * draw it here, for the order's own client token only.
  */
-async function qrRoute(res: ServerResponse, url: URL, orderId: string, deps: CheckoutDeps) {
+async function qrRoute(res: ServerResponse, url: URL, orderId: string, format: 'svg' | 'png', deps: CheckoutDeps) {
   const token = url.searchParams.get('token') ?? '';
   const access = token ? await deps.services.clientTokens.authenticate(token) : null;
   if (!access || access.orderId !== orderId) return json(res, 403, { error: 'a valid client token for this order is required' });
-  const order = await deps.prisma.order.findFirst({ where: { id: orderId, merchantId: access.merchantId }, select: { instructions: true } });
-  const qrData = (order?.instructions as { qrData?: unknown } | null)?.qrData;
-  if (typeof qrData !== 'string' || !qrData) return notFound(res);
-  const svg = await QRCode.toString(qrData, { type: 'svg', errorCorrectionLevel: 'M', margin: 2, width: 264 });
-  res.writeHead(200, { 'content-type': 'image/svg+xml', 'cache-control': 'private, max-age=300', 'x-content-type-options': 'nosniff', 'referrer-policy': 'no-referrer' }).end(svg);
+  const order = await deps.prisma.order.findFirst({ where: { id: orderId, merchantId: access.merchantId }, select: { instructions: true, merchantReference: true, requestId: true } });
+  const qrData = qrDataOf(order?.instructions);
+  if (!order || !qrData) return notFound(res);
+  const headers = { 'cache-control': 'private, max-age=300', 'x-content-type-options': 'nosniff', 'referrer-policy': 'no-referrer' };
+  if (format === 'svg') {
+    const svg = await QRCode.toString(qrData, { type: 'svg', errorCorrectionLevel: 'M', margin: 2, width: 264 });
+    res.writeHead(200, { ...headers, 'content-type': 'image/svg+xml' }).end(svg);
+    return;
+  }
+  // A photo a banking app's "scan from image" reads: raster (phones' galleries take no SVG), the full quiet zone.
+  const png = await QRCode.toBuffer(qrData, { type: 'png', errorCorrectionLevel: 'M', margin: 4, scale: 12 });
+  const name = `${(order.merchantReference ?? order.requestId).replace(/[^\w.-]+/g, '-')}-qr.png`;
+  res.writeHead(200, { ...headers, 'content-type': 'image/png', 'content-disposition': `attachment; filename="${name}"` }).end(png);
+}
+
+function qrDataOf(instructions: unknown): string | null {
+  const qrData = (instructions as { qrData?: unknown } | null | undefined)?.qrData;
+  return typeof qrData === 'string' && qrData ? qrData : null;
 }
 
 async function simulateRoute(req: IncomingMessage, res: ServerResponse, orderId: string, deps: CheckoutDeps) {

@@ -3,6 +3,7 @@
 // script only ever sets textContent.
 import { readFileSync } from 'node:fs';
 import { checkoutLanguages, checkoutStrings, type CheckoutLanguage, type CheckoutStrings } from './strings.js';
+import type { BankAppLink } from './vietqr.js';
 
 const assetsDir = new URL('./assets/', import.meta.url);
 
@@ -46,15 +47,36 @@ export interface CheckoutPageInput {
   merchantName: string;
   /** Show the "simulate payment" button (sandbox merchant, simulators running). */
   sandbox: boolean;
+  /** What is being paid for (the order's description). */
+  description: string | null;
+  /** What the payer can quote to the shop, shorter than our UUID. */
+  reference: string;
+  /** The merchant's pages for "back to the shop" (validated when the token was made). */
+  returnUrl: string | null;
+  cancelUrl: string | null;
+  /** Banking-app links for a payer on the phone that holds the app (vietqr.ts). */
+  bankApps: BankAppLink[];
 }
 
 export function renderCheckoutPage(input: CheckoutPageInput): string {
   const strings = checkoutStrings[input.language];
-  const config = { orderId: input.orderId, token: input.token, language: input.language, sandbox: input.sandbox, strings };
+  const config = {
+    orderId: input.orderId,
+    token: input.token,
+    language: input.language,
+    sandbox: input.sandbox,
+    returnUrl: input.returnUrl,
+    cancelUrl: input.cancelUrl,
+    bankApps: input.bankApps,
+    strings,
+  };
   return fillTemplate(template, strings, {
     lang: input.language,
     merchantName: escapeHtml(input.merchantName),
-    orderId: escapeHtml(input.orderId),
+    reference: escapeHtml(input.reference),
+    description: input.description
+      ? `<p class="for" id="description"><span class="for-label">${escapeHtml(strings.paymentFor)}</span> ${escapeHtml(input.description)}</p>`
+      : '',
     languageLinks: languageLinks(input.language, input.url),
     config: scriptJson(config),
   });

@@ -51,6 +51,15 @@ const vi = {
   simulating: 'Đã gửi tới trình mô phỏng, đang chờ xác nhận…',
   simulateFailed: 'Không mô phỏng được thanh toán: {error}',
   orderRef: 'Mã đơn hàng',
+  paymentFor: 'Đơn hàng',
+  saveQr: 'Lưu ảnh mã QR',
+  saveQrHint: 'Đang dùng điện thoại? Lưu ảnh mã QR, rồi mở ứng dụng ngân hàng, chọn quét mã QR và lấy ảnh này từ thư viện ảnh.',
+  saveQrHintMomo: 'Đang dùng điện thoại? Lưu ảnh mã QR, rồi mở ứng dụng MoMo, chọn quét mã QR và lấy ảnh này từ thư viện ảnh.',
+  openBankApp: 'Hoặc mở ứng dụng ngân hàng với thông tin chuyển khoản đã điền sẵn:',
+  bankAppsNote: 'Liên kết qua VietQR.io. Kiểm tra lại số tiền và nội dung trước khi xác nhận.',
+  openPaymentApp: 'Mở ứng dụng thanh toán',
+  backToShop: 'Quay lại cửa hàng',
+  cancelAndReturn: 'Huỷ và quay lại cửa hàng',
 };
 
 export type CheckoutStrings = typeof vi;
@@ -100,6 +109,15 @@ const en: CheckoutStrings = {
   simulating: 'Sent to the simulator, waiting for confirmation…',
   simulateFailed: 'Could not simulate the payment: {error}',
   orderRef: 'Order',
+  paymentFor: 'For',
+  saveQr: 'Save the QR image',
+  saveQrHint: 'On your phone? Save the QR image, then open your banking app, choose to scan a QR code and pick this image from your photos.',
+  saveQrHintMomo: 'On your phone? Save the QR image, then open the MoMo app, choose to scan a QR code and pick this image from your photos.',
+  openBankApp: 'Or open your banking app with the transfer filled in:',
+  bankAppsNote: 'Links through VietQR.io. Check the amount and the content before you confirm.',
+  openPaymentApp: 'Open the payment app',
+  backToShop: 'Back to the shop',
+  cancelAndReturn: 'Cancel and go back to the shop',
 };
 
 export const checkoutStrings: Record<CheckoutLanguage, CheckoutStrings> = { vi, en };

@@ -1,13 +1,16 @@
 // One Prisma client, two backends: PGlite (PostgreSQL compiled to WebAssembly,
 // in-process, a data directory on disk) by default, PostgreSQL through the `pg`
 // driver when a DATABASE_URL is given. Same schema, same migrations.
+import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { PrismaPg } from '@prisma/adapter-pg';
 import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import pg from 'pg';
 import { PrismaClient } from '../generated/prisma/client.js';
+import { acquireDataDirLock, type DataDirLock } from './data-dir-lock.js';
 
 export type DatabaseTarget =
   | { kind: 'pglite'; dataDir: string | 'memory' }
@@ -27,6 +30,8 @@ export interface Database {
    * reopened, and callers poll as well. Returns the unlisten function.
    */
   listen(channel: string, listener: () => void): Promise<() => Promise<void>>;
+  /** PGlite on disk: this process's hold on the data directory (see data-dir-lock.ts). */
+  readonly dataDirLock?: DataDirLock;
   close(): Promise<void>;
 }
 
@@ -49,8 +54,16 @@ function makeClient(adapter: SqlMigrationAwareDriverAdapterFactory) {
 
 async function openPglite(dataDir: string | 'memory'): Promise<Database> {
   if (dataDir !== 'memory') await mkdir(dataDir, { recursive: true });
-  const pglite = dataDir === 'memory' ? new PGlite() : new PGlite(dataDir);
-  await pglite.waitReady;
+  // Before PGlite touches the files: a second process must not open them at all.
+  const dataDirLock = dataDir === 'memory' ? undefined : acquireDataDirLock(dataDir);
+  let pglite: PGlite;
+  try {
+    pglite = dataDir === 'memory' ? new PGlite() : new PGlite(await pgliteDirectory(dataDir));
+    await pglite.waitReady;
+  } catch (error) {
+    dataDirLock?.release();
+    throw error;
+  }
   const adapterFactory = new PrismaPGlite(pglite);
   const { prisma, onQuery } = makeClient(adapterFactory);
   return {
@@ -61,11 +74,25 @@ async function openPglite(dataDir: string | 'memory'): Promise<Database> {
     withExclusiveLock: (_name, work) => work(),
     onQuery,
     listen: (channel, listener) => pglite.listen(channel, () => listener()),
+    dataDirLock,
     async close() {
       await prisma.$disconnect();
       await pglite.close();
+      dataDirLock?.release();
     },
   };
+}
+
+/**
+ * The cluster's own folder inside DATA_DIR: initdb wants an empty directory,
+ * and DATA_DIR also holds the lock, the operator socket and the secrets key.
+ * A DATA_DIR that already is a cluster (made before this layout) stays one.
+ */
+async function pgliteDirectory(dataDir: string): Promise<string> {
+  if (existsSync(path.join(dataDir, 'PG_VERSION'))) return dataDir;
+  const own = path.join(dataDir, 'pglite');
+  await mkdir(own, { recursive: true });
+  return own;
 }
 
 async function openPostgres(url: string, poolSize = 10): Promise<Database> {

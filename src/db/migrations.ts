@@ -8,7 +8,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import type { MigrationList } from '@prisma/schema-engine-wasm';
 import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
-import { openSchemaEngine } from './schema-engine.js';
+import { withSchemaEngine } from './schema-engine.js';
 import type { Database } from './client.js';
 
 const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -39,19 +39,34 @@ export async function loadMigrations(dir = migrationsDir): Promise<MigrationList
   };
 }
 
-/** `prisma migrate deploy`: applies what is not applied yet, under a lock. Returns the names applied. */
+/**
+ * `prisma migrate deploy`: applies what is not applied yet, under a lock. Returns the names applied.
+ * An up-to-date database is recognised from `_prisma_migrations` alone: no lock, no schema engine
+ * (whose WebAssembly start and lingering timers cost a one-off command seconds).
+ */
 export async function applyMigrations(db: Database, dir = migrationsDir): Promise<string[]> {
+  if ((await pendingMigrations(db, dir)).length === 0) return [];
   return db.withExclusiveLock('migrate', () => applyMigrationsWith(db.adapterFactory, dir));
 }
 
+/**
+ * The migration folders this database has not applied (finished, not rolled back), oldest first.
+ * Migrations only move forward, so "none pending" read without the lock stays true.
+ */
+export async function pendingMigrations(db: Database, dir = migrationsDir): Promise<string[]> {
+  const folders = (await loadMigrations(dir)).migrationDirectories.map((migration) => migration.path);
+  const [table] = await db.prisma.$queryRawUnsafe<{ present: boolean }[]>(`SELECT to_regclass('_prisma_migrations') IS NOT NULL AS present`);
+  if (!table?.present) return folders;
+  const rows = await db.prisma.$queryRawUnsafe<{ migration_name: string }[]>(
+    'SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL',
+  );
+  const applied = new Set(rows.map((row) => row.migration_name));
+  return folders.filter((folder) => !applied.has(folder));
+}
+
 async function applyMigrationsWith(adapterFactory: SqlMigrationAwareDriverAdapterFactory, dir: string) {
-  const engine = await openSchemaEngine(adapterFactory);
-  try {
-    const { appliedMigrationNames } = await engine.applyMigrations({ migrationsList: await loadMigrations(dir), filters: noFilters });
-    return appliedMigrationNames;
-  } finally {
-    engine.free();
-  }
+  const migrationsList = await loadMigrations(dir);
+  return withSchemaEngine(adapterFactory, async (engine) => (await engine.applyMigrations({ migrationsList, filters: noFilters })).appliedMigrationNames);
 }
 
 /**
@@ -64,20 +79,17 @@ export async function pendingSchemaChanges(dir = migrationsDir, schema?: string)
   try {
     const adapterFactory = new PrismaPGlite(pglite);
     await applyMigrationsWith(adapterFactory, dir);
-    const engine = await openSchemaEngine(adapterFactory);
-    try {
-      const content = schema ?? (await readFile(schemaPath, 'utf8'));
-      const result = await engine.diff({
+    const content = schema ?? (await readFile(schemaPath, 'utf8'));
+    const result = await withSchemaEngine(adapterFactory, (engine) =>
+      engine.diff({
         from: { tag: 'schemaDatasource', files: [{ path: schemaPath, content }], configDir: projectRoot },
         to: { tag: 'schemaDatamodel', files: [{ path: schemaPath, content }] },
         script: true,
         exitCode: null,
         filters: noFilters,
-      });
-      return (result.stdout ?? '').replace(/^-- This is an empty migration\.\s*$/m, '').trim();
-    } finally {
-      engine.free();
-    }
+      }),
+    );
+    return (result.stdout ?? '').replace(/^-- This is an empty migration\.\s*$/m, '').trim();
   } finally {
     await pglite.close();
   }

@@ -12,6 +12,8 @@ export const ClientTokenType = builder.prismaObject('ClientToken', {
     expiresAt: t.expose('expiresAt', { type: 'DateTime' }),
     revokedAt: t.expose('revokedAt', { type: 'DateTime', nullable: true }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    returnUrl: t.exposeString('returnUrl', { nullable: true, description: 'Where the checkout page sends the payer back once the order is final.' }),
+    cancelUrl: t.exposeString('cancelUrl', { nullable: true, description: 'Where the checkout page sends a payer who gives up before paying.' }),
   }),
 });
 
@@ -39,11 +41,16 @@ builder.mutationField('createClientToken', (t) =>
     args: {
       orderId: t.arg.id({ required: true }),
       ttlMinutes: t.arg.int({ required: false, description: 'Lifetime, 1 to 1440 minutes (default: CLIENT_TOKEN_TTL_MINUTES, 60).' }),
+      returnUrl: t.arg.string({
+        required: false,
+        description: 'A page of your shop the checkout offers ("back to the shop") once the order is final: https (http://localhost… outside production). Read the order\'s status there; the URL proves nothing.',
+      }),
+      cancelUrl: t.arg.string({ required: false, description: 'A page of your shop for a payer who gives up before paying; same rules as returnUrl.' }),
     },
-    resolve: async (_root, { orderId, ttlMinutes }, ctx) => {
+    resolve: async (_root, { orderId, ttlMinutes, returnUrl, cancelUrl }, ctx) => {
       const merchantId = requireMerchant(ctx);
       if (!isUuid(String(orderId))) throw new NotFoundError('Order', String(orderId));
-      const { token, record, checkoutUrl } = await ctx.services.clientTokens.create(merchantId, String(orderId), { ttlMinutes: ttlMinutes ?? undefined });
+      const { token, record, checkoutUrl } = await ctx.services.clientTokens.create(merchantId, String(orderId), { ttlMinutes: ttlMinutes ?? undefined }, { returnUrl, cancelUrl });
       return { tokenId: record.id, token, expiresAt: record.expiresAt, checkoutUrl };
     },
   }),

@@ -7,6 +7,7 @@ import type { PrismaClient } from '../generated/prisma/client.js';
 import type { AppPubSub } from '../pubsub.js';
 import { NotFoundError, ValidationError } from '../schema/errors.js';
 import { generateSecretToken, hashSecretToken, hasSecretTokenShape, sameHash } from './secret-tokens.js';
+import { parseShopUrl } from '../domain/shop-url.js';
 
 export const CLIENT_TOKEN_PREFIX = 'pg_ct_';
 const SHOWN_PREFIX_LENGTH = CLIENT_TOKEN_PREFIX.length + 8;
@@ -25,6 +26,14 @@ export interface ClientTokenOptions {
   defaultTtlMinutes: number;
   /** Where the checkout page lives (PUBLIC_URL, or the app's own URL). */
   publicUrl: () => string;
+  /** Return and cancel URLs may be http://localhost… (outside production). */
+  allowLoopbackHttp: boolean;
+}
+
+/** Where the checkout sends the payer back: after the end (returnUrl), or on giving up (cancelUrl). */
+export interface ShopLinks {
+  returnUrl?: string | null;
+  cancelUrl?: string | null;
 }
 
 export class ClientTokens {
@@ -38,11 +47,13 @@ export class ClientTokens {
    * Issues a token for one order of this merchant; `token` is the only time it is visible.
    * `expiresAt` overrides the lifetime (tests and tools; GraphQL passes ttlMinutes).
    */
-  async create(merchantId: string, orderId: string, lifetime: { ttlMinutes?: number; expiresAt?: Date } = {}) {
+  async create(merchantId: string, orderId: string, lifetime: { ttlMinutes?: number; expiresAt?: Date } = {}, links: ShopLinks = {}) {
     const ttl = lifetime.ttlMinutes ?? this.options.defaultTtlMinutes;
     if (!Number.isInteger(ttl) || ttl < 1 || ttl > MAX_CLIENT_TOKEN_TTL_MINUTES) {
       throw new ValidationError(`ttlMinutes: 1 to ${MAX_CLIENT_TOKEN_TTL_MINUTES}`, 'ttlMinutes');
     }
+    const returnUrl = this.shopUrl('returnUrl', links.returnUrl);
+    const cancelUrl = this.shopUrl('cancelUrl', links.cancelUrl);
     const order = await this.prisma.order.findFirst({ where: { id: orderId, merchantId }, select: { id: true } });
     if (!order) throw new NotFoundError('Order', orderId);
     const token = generateSecretToken(CLIENT_TOKEN_PREFIX);
@@ -53,9 +64,18 @@ export class ClientTokens {
         prefix: token.slice(0, SHOWN_PREFIX_LENGTH),
         secretHash: hashSecretToken(token),
         expiresAt: lifetime.expiresAt ?? new Date(Date.now() + ttl * 60_000),
+        returnUrl,
+        cancelUrl,
       },
     });
     return { token, record, checkoutUrl: this.checkoutUrl(orderId, token) };
+  }
+
+  private shopUrl(field: keyof ShopLinks, value: string | null | undefined): string | null {
+    if (value == null) return null;
+    const parsed = parseShopUrl(value, { allowLoopbackHttp: this.options.allowLoopbackHttp });
+    if (!parsed.ok) throw new ValidationError(`${field}: ${parsed.problem}`, field);
+    return parsed.href;
   }
 
   checkoutUrl(orderId: string, token: string) {

@@ -61,7 +61,11 @@ export function createServices(deps: ServiceDeps) {
   const providerReads = new ProviderReads(providerAccounts);
   const cardCharges = new CardCharges(deps, providerAccounts, idempotency);
   const bank = createBankServices(deps, { providerAccounts, transitions, idempotency });
-  const clientTokens = new ClientTokens(prisma, pubsub, { defaultTtlMinutes: config.CLIENT_TOKEN_TTL_MINUTES, publicUrl: deps.publicUrl });
+  const clientTokens = new ClientTokens(prisma, pubsub, {
+    defaultTtlMinutes: config.CLIENT_TOKEN_TTL_MINUTES,
+    publicUrl: deps.publicUrl,
+    allowLoopbackHttp: config.NODE_ENV !== 'production',
+  });
   const review = createReviewServices(prisma, pubsub, transitions);
   const webhooks = createWebhookServices({ prisma, pubsub, logger, config, sealedBox: deps.sealedBox });
   return { pubsub, apiKeys, merchants, providerAccounts, providerReads, idempotency, transitions, orders, callbacks, cardCharges, bank, clientTokens, review, webhooks };

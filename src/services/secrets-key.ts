@@ -17,8 +17,15 @@ export function parseSealingKey(text: string): SealingKey {
   return { id, key };
 }
 
-export async function loadOrCreateSealingKey(configured: string | undefined, dataDir: string): Promise<SealingKey> {
+/** Where the generated key lives: DATA_DIR, or nowhere (null) for a throw-away DATA_DIR=:memory:. */
+export function sealingKeyDirectory(config: { DATA_DIR: string; dataDir: string }): string | null {
+  return config.DATA_DIR === ':memory:' ? null : config.dataDir;
+}
+
+/** `dataDir` null: a throw-away database (DATA_DIR=:memory:), whose key lives as long as it does, in memory. */
+export async function loadOrCreateSealingKey(configured: string | undefined, dataDir: string | null): Promise<SealingKey> {
   if (configured) return parseSealingKey(configured);
+  if (dataDir === null) return { id: 'memory', key: randomBytes(32) };
   const file = path.join(dataDir, 'secrets.key');
   const existing = await readFile(file, 'utf8').catch(() => null);
   if (existing) return parseSealingKey(existing);

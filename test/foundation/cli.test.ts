@@ -1,49 +1,11 @@
 // The process a new user runs: `npm start` (here: the same CLI entry), the key
 // it prints once, a clean stop on SIGTERM, and `merchant create`.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { gql } from '../support/harness.js';
-
-const root = fileURLToPath(new URL('../..', import.meta.url));
-
-function run(args: string[], env: Record<string, string>) {
-  // As `npm start` runs it: node with tsx's loader, one process, so signals reach our handlers directly.
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', ...args], { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  const waiters: { pattern: RegExp; resolve: (m: RegExpMatchArray) => void }[] = [];
-  const onData = (chunk: Buffer) => {
-    output += chunk.toString();
-    for (const waiter of [...waiters]) {
-      const match = output.match(waiter.pattern);
-      if (match) {
-        waiters.splice(waiters.indexOf(waiter), 1);
-        waiter.resolve(match);
-      }
-    }
-  };
-  child.stdout!.on('data', onData);
-  child.stderr!.on('data', onData);
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return {
-    child,
-    exited,
-    get output() {
-      return output;
-    },
-    waitFor(pattern: RegExp) {
-      const match = output.match(pattern);
-      if (match) return Promise.resolve(match);
-      return new Promise<RegExpMatchArray>((resolve, reject) => {
-        waiters.push({ pattern, resolve });
-        void exited.then((code) => reject(new Error(`exited (${code}) before ${pattern}:\n${output}`)));
-      });
-    },
-  };
-}
+import { runCli as run } from '../support/cli.js';
 
 describe('the paygraph command', () => {
   let dir: string;

@@ -133,17 +133,39 @@ function renderDetails(order) {
 
   renderQr(i, momo);
 
-  const momoLink = $('momo-link');
+  // The app link the provider gives (MoMo's deep link, a gateway's), on the phone that holds the app.
+  const appLink = $('momo-link');
   if (i.deepLink && isPhone()) {
-    momoLink.href = i.deepLink;
-    momoLink.hidden = false;
-  } else momoLink.hidden = true;
+    appLink.href = i.deepLink;
+    appLink.textContent = momo ? s.openMomo : s.openPaymentApp;
+    appLink.hidden = false;
+  } else appLink.hidden = true;
+  renderBankApps(!momo && !i.deepLink && isPhone());
 
   const payUrl = $('pay-url');
   if (i.payUrl && /^https?:\/\//.test(i.payUrl)) {
     payUrl.href = i.payUrl;
     payUrl.hidden = false;
   } else payUrl.hidden = true;
+}
+
+/** VietQR.io links that open a banking app with this transfer filled in (made by the server from the QR data). */
+function renderBankApps(wanted) {
+  const box = $('bank-apps');
+  const apps = wanted ? config.bankApps : [];
+  box.hidden = apps.length === 0;
+  if (box.hidden || $('bank-app-list').childElementCount) return;
+  $('bank-app-list').replaceChildren(
+    ...apps.map((app) => {
+      const item = document.createElement('li');
+      const link = document.createElement('a');
+      link.href = app.url;
+      link.rel = 'noopener noreferrer';
+      link.textContent = app.name;
+      item.append(link);
+      return item;
+    }),
+  );
 }
 
 /** The verdict on the image last loaded: rendering again (each update) must not hide what the first load showed. */
@@ -157,6 +179,12 @@ function renderQr(i, momo) {
     // No scannable image: the QR payload, below the details, for apps that accept it pasted.
     $('qr-fallback').hidden = usable || !i.qrData;
     if (!usable) $('qr-data').textContent = i.qrData ?? '';
+    // A phone cannot scan its own screen: the image to save, then to pick from the photos in the banking app.
+    const save = $('qr-save');
+    save.href = i.qrData ? `${location.pathname.replace(/\/$/, '')}/qr.png?token=${encodeURIComponent(config.token)}` : image.src;
+    save.hidden = !usable;
+    $('qr-save-hint').textContent = momo ? s.saveQrHintMomo : s.saveQrHint;
+    $('qr-save-hint').hidden = !usable || !isPhone();
   };
   $('qr-caption').textContent = momo ? s.scanMomo : s.scanBank;
   const providerImage = i.qrImage && /^(data:image\/|https:\/\/)/.test(i.qrImage) ? i.qrImage : null;
@@ -193,7 +221,22 @@ function render(order) {
   // Once settled, the transfer details would only invite a second payment.
   $('pay').hidden = !open || countdownExpired(order);
   $('sandbox').hidden = !(config.sandbox && open && !countdownExpired(order));
+  showShopLinks(open ? null : order.status);
   startCountdown(order);
+}
+
+/**
+ * The merchant's pages: "cancel" while the order is open, "back to the shop" once it is not
+ * (a paid payer goes to the return page only; a failed or expired one to either).
+ */
+function showShopLinks(finalStatus) {
+  const cancel = $('cancel-link');
+  cancel.hidden = finalStatus !== null || !config.cancelUrl;
+  if (config.cancelUrl) cancel.href = config.cancelUrl;
+  const back = $('back-to-shop');
+  const target = finalStatus === null ? null : finalStatus === 'SUCCEEDED' ? config.returnUrl : (config.returnUrl ?? config.cancelUrl);
+  back.hidden = !target;
+  if (target) back.href = target;
 }
 
 // ---- countdown -----------------------------------------------------------------
@@ -294,6 +337,7 @@ function linkInvalid() {
   $('pay').hidden = true;
   $('sandbox').hidden = true;
   showStatus('expired', s.linkInvalid);
+  showShopLinks(current?.status === 'SUCCEEDED' ? 'SUCCEEDED' : 'EXPIRED');
 }
 
 async function start() {

@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "ClientToken" ADD COLUMN     "cancelUrl" TEXT,
+ADD COLUMN     "returnUrl" TEXT;

@@ -81,10 +81,11 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     publicUrl,
     sandbox: () => (sandbox ? { url: sandbox.url, credentials: sandboxCredentials } : undefined),
   });
-  const poller = new OrderPoller(db.prisma, services.orders, services.transitions, services.callbacks, services.idempotency, logger, {
+  const poller = new OrderPoller(db.prisma, services.orders, services.transitions, services.inbox, services.idempotency, logger, {
     intervalMs: config.POLL_INTERVAL_MS,
     tickMs: Math.min(1_000, config.POLL_INTERVAL_MS),
     batchSize: 20,
+    payoutDeadlineMinutes: config.PAYOUT_DEADLINE_MINUTES,
   });
   const cardPoller = new CardChargePoller(services.cardCharges, logger, { tickMs: Math.min(5_000, config.POLL_INTERVAL_MS), batchSize: 20 });
   const statementImport = new StatementImportWorker(db.prisma, services.bank, logger, {
@@ -192,10 +193,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
       return;
     }
     if (path.startsWith('/callbacks/')) {
-      await handleCallbackRequest(req, res, path.slice('/callbacks/'.length), services.callbacks, {
-        card: (callback) => services.cardCharges.receiveCallback(callback),
-        apinganhang: (callback) => services.bank.statements.receiveWebhook(callback),
-      });
+      await handleCallbackRequest(req, res, path.slice('/callbacks/'.length), services.callbacks);
       return;
     }
     if (path === '/checkout' || path.startsWith('/checkout/')) {

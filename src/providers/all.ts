@@ -3,7 +3,7 @@ import { registerProvider } from './registry.js';
 import { apiNganHangCallbackRoutes, apiNganHangProviderModule } from './apinganhang/module.js';
 import { azConnectPayCredentialsSchema, createAzConnectPayConnector, locateAzConnectPayCallback } from './azconnectpay/index.js';
 import { createVnKashConnector, locateVnKashCallback, vnKashCredentialsSchema } from './vnkash/index.js';
-import { cardCredentialsSchema } from './card/index.js';
+import { cardCredentialsSchema, locateCardCallback } from './card/index.js';
 
 registerProvider(
   {
@@ -13,7 +13,7 @@ registerProvider(
     sandboxBasePath: '/azconnectpay',
     orderConnector: (credentials, context) => createAzConnectPayConnector(credentials, { http: context.http }),
   },
-  { azconnectpay: { provider: 'AZCONNECTPAY', locate: locateAzConnectPayCallback, methods: ['GET', 'POST'] } },
+  { azconnectpay: { provider: 'AZCONNECTPAY', target: 'order', locate: locateAzConnectPayCallback, methods: ['GET', 'POST'] } },
 );
 
 registerProvider(apiNganHangProviderModule, apiNganHangCallbackRoutes);
@@ -26,13 +26,16 @@ registerProvider(
     sandboxBasePath: '/vnkash/v1',
     orderConnector: (credentials, context) => createVnKashConnector(credentials, { http: context.http, nonces: context.nonces }),
   },
-  { vnkash: { provider: 'VNKASH', locate: locateVnKashCallback, methods: ['GET', 'POST'] } },
+  { vnkash: { provider: 'VNKASH', target: 'order', locate: locateVnKashCallback, methods: ['GET', 'POST'] } },
 );
 
-// Card charges are their own aggregate, not orders: credentials only, no order connector.
-registerProvider({
-  provider: 'CARD',
-  credentials: cardCredentialsSchema,
-  secretFields: ['partnerKey'],
-  sandboxBasePath: '/card/chargingws/v2',
-});
+// Card charges are their own aggregate, not orders: credentials and callbacks, no order connector.
+registerProvider(
+  {
+    provider: 'CARD',
+    credentials: cardCredentialsSchema,
+    secretFields: ['partnerKey'],
+    sandboxBasePath: '/card/chargingws/v2',
+  },
+  { card: { provider: 'CARD', target: 'card-charge', locate: locateCardCallback, methods: ['GET', 'POST'] } },
+);

@@ -31,7 +31,8 @@ export interface ApiNganHangSimulatorOptions {
   now?: () => Date;
 }
 
-export type CallbackMode = 'once' | 'duplicate' | 'none' | 'out-of-order';
+/** `ahead`: the callback says the outcome, but the order's state does not change yet (a callback ahead of the provider's state; a later settle changes it). */
+export type CallbackMode = 'once' | 'duplicate' | 'none' | 'out-of-order' | 'ahead';
 
 export interface AddTransactionInput {
   username?: string;
@@ -45,7 +46,8 @@ export interface AddTransactionInput {
   at?: Date | string;
   /** Sends transaction.confirmed for this order code (money in only) when a webhook is configured. */
   orderCode?: string;
-  webhook?: 'once' | 'duplicate' | 'none';
+  /** `replay-altered`: the genuine webhook, then the same one with its unsigned `bank` and `account` changed (the sign still matches). */
+  webhook?: 'once' | 'duplicate' | 'none' | 'replay-altered';
   webhookDelayMs?: number;
 }
 
@@ -58,6 +60,8 @@ export interface Settlement {
   callback?: CallbackMode;
   delayMs?: number;
   sharkPayMethod?: SharkPayCallbackMethod;
+  /** Payouts: the key that signs the callback (default payout; `payin` as the document's samples do). */
+  signWith?: 'payin' | 'payout';
 }
 
 export type OrderRefInput = { orderNo: string } | { merchantOrderNo: string; gateway?: Gateway };
@@ -270,7 +274,11 @@ export function createApiNganHangSimulator(options: ApiNganHangSimulatorOptions 
           sign: signTransactionWebhook(fields, store.webhook.secret),
         });
         const callback: OutgoingCallback = { url: store.webhook.url, method: 'POST', headers: { 'content-type': 'application/json' }, body };
-        deliveries.send(mode === 'duplicate' ? [callback, callback] : [callback], input.webhookDelayMs ?? 0);
+        const altered = (): OutgoingCallback => {
+          const copy = JSON.parse(body) as Record<string, unknown>;
+          return { ...callback, body: JSON.stringify({ ...copy, bank: `${transaction.bank}X`, account: `${transaction.account}9` }) };
+        };
+        deliveries.send(mode === 'duplicate' ? [callback, callback] : mode === 'replay-altered' ? [callback, altered()] : [callback], input.webhookDelayMs ?? 0);
       }
       return wireTransaction(transaction);
     },
@@ -280,19 +288,22 @@ export function createApiNganHangSimulator(options: ApiNganHangSimulatorOptions 
       const config = store.hubConfigs.get(hubKey(order.userId, order.gateway));
       const now = clock();
       const previous = order.status;
-      order.status = settlement.rawStatus ?? outcomeWord[settlement.outcome];
-      order.updatedAt = now;
+      const word = settlement.rawStatus ?? outcomeWord[settlement.outcome];
       const paid = settlement.amount ?? order.amount;
-      if (settlement.outcome === 'succeed') order.paidAmount = paid;
-      const url = order.notifyUrl ?? config?.settings.notify_url;
       const mode = settlement.callback ?? 'once';
+      if (mode !== 'ahead') {
+        order.status = word;
+        order.updatedAt = now;
+        if (settlement.outcome === 'succeed') order.paidAmount = paid;
+      }
+      const url = order.notifyUrl ?? config?.settings.notify_url;
       if (url && config && mode !== 'none') {
-        const final = gatewayCallback(order, config, url, order.status, paid, now, settlement.sharkPayMethod);
+        const final = gatewayCallback(order, config, url, word, paid, now, settlement.sharkPayMethod, settlement.signWith);
         let batch = [final];
         if (mode === 'duplicate') batch = [final, final];
         if (mode === 'out-of-order') {
           const older = previous === order.status ? (order.type === 'payin' ? 'PENDING' : 'PROCESSING') : previous;
-          batch = [final, gatewayCallback(order, config, url, older, order.amount, now, settlement.sharkPayMethod)];
+          batch = [final, gatewayCallback(order, config, url, older, order.amount, now, settlement.sharkPayMethod, settlement.signWith)];
         }
         deliveries.send(batch, settlement.delayMs ?? 0);
       }
@@ -310,7 +321,7 @@ export function createApiNganHangSimulator(options: ApiNganHangSimulatorOptions 
           enabled: config.enabled,
           settings: Object.fromEntries(Object.entries(config.settings).map(([field, value]) => [field, /secret|api_key/.test(field) && value ? '********' : value])),
         })),
-        orders: store.orders.map((o) => ({ ...hubRoutes.wireOrder(o), notify_url: o.notifyUrl ?? null, channel: o.channel ?? null })),
+        orders: store.orders.map((o) => ({ ...hubRoutes.wireOrder(o), notify_url: o.notifyUrl ?? null, channel: o.channel ?? null, device_ip: o.deviceIp ?? null })),
         notifications: store.notifications,
         deposits: store.deposits,
         webhook: store.webhook ? { url: store.webhook.url, secret: '********' } : null,
@@ -375,6 +386,7 @@ export function createApiNganHangSimulator(options: ApiNganHangSimulatorOptions 
               callback: body.callback,
               delayMs: body.delay_ms ?? body.delayMs,
               sharkPayMethod: body.sharkpay_method ?? body.sharkPayMethod,
+              signWith: body.sign_with ?? body.signWith,
             }),
           });
         }

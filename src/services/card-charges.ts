@@ -179,7 +179,7 @@ export class CardCharges {
     // The key's request hash must not let anyone confirm a guessed card offline: a keyed fingerprint, not the card.
     const hashed = { telco, declaredValue: command.declaredValue, card: this.deps.sealedBox.fingerprint(`${card.code}\n${card.serial}`, FINGERPRINT_PURPOSE) };
     const claim = await this.idempotency.claim(merchantId, idempotencyKey, OPERATION, hashed);
-    if (claim.kind === 'replay') return replay(claim.result as unknown as CardChargeStoredResult);
+    if (claim.kind === 'replay') return replay(claim.result as unknown as CardChargeStoredResult | { kind: 'order'; orderId: string });
 
     let cardChargeId: string | undefined;
     try {
@@ -209,6 +209,8 @@ export class CardCharges {
           data: { cardChargeId: charge.id, toStatus: 'PENDING', cause: 'API', actor, note: 'card submitted', createdAt: now },
           select: { id: true },
         });
+        // The key is tied to the charge from here on: a crash before the answer never frees it for a second submission.
+        await tx.idempotencyKey.update({ where: { id: claim.recordId }, data: { orderId: charge.id } });
         return { charge, eventId: event.id };
       });
       cardChargeId = created.charge.id;
@@ -403,7 +405,10 @@ export class CardCharges {
         const columns =
           to === 'NEEDS_REVIEW'
             ? { ...providerFields, status: to, reviewReason: decision.reason!, reviewOpenedAt: now, submitted: true, nextPollAt: null }
-            : { ...settlementOf(charge, report!, to, card), submitted: true, completedAt: now, nextPollAt: null, ...(charge.status === 'NEEDS_REVIEW' ? { reviewOpenedAt: null } : {}) };
+            : report
+              ? { ...settlementOf(charge, report, to, card), submitted: true, completedAt: now, nextPollAt: null, ...(charge.status === 'NEEDS_REVIEW' ? { reviewOpenedAt: null } : {}) }
+              : // No report to read figures from (the provider does not know the charge): only the status moves.
+                { status: to, completedAt: now, nextPollAt: null };
         const eventId = await this.event(charge, columns, { from: charge.status, to, decision, context, report });
         return eventId ? { kind: 'applied', status: to, eventId } : null;
       }
@@ -500,8 +505,10 @@ function storedResult(result: CardChargeStoredResult): StoredResult {
   return result as unknown as StoredResult;
 }
 
-function replay(result: CardChargeStoredResult): { cardChargeId: string } {
+function replay(result: CardChargeStoredResult | { kind: 'order'; orderId: string }): { cardChargeId: string } {
   if (result.kind === 'cardCharge') return { cardChargeId: result.cardChargeId };
+  // A submission whose process died after creating the charge: the key holds the charge's id (settled by check).
+  if (result.kind === 'order') return { cardChargeId: result.orderId };
   if (result.kind === 'error') throw rehydrateError(result.error);
   throw new Error('this idempotency key belongs to another kind of operation');
 }

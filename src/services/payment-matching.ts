@@ -70,7 +70,8 @@ export class PaymentMatcher {
         orderBy: [{ transactionTime: 'asc' }, { id: 'asc' }],
       });
       // Most lines name no order at all (money out, ordinary transfers): settle those in one statement.
-      const plain = lines.filter((line) => !line.matchedOrderId && (line.direction !== 'IN' || transferCodeCandidates(matchText(line)).length === 0));
+      // (A line the provider named an order code for is not plain: if the code is no order of ours, a person looks.)
+      const plain = lines.filter((line) => !line.matchedOrderId && (line.direction !== 'IN' || (transferCodeCandidates(matchText(line)).length === 0 && !line.providerOrderCode)));
       if (plain.length) {
         await this.prisma.bankTransaction.updateMany({ where: { id: { in: plain.map((line) => line.id) }, matchCheckedAt: null }, data: { matchCheckedAt: new Date(), matchLeaseUntil: null, matchNote: null } });
         summary.checked += plain.length;

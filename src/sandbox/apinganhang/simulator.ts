@@ -84,6 +84,8 @@ export function createApiNganHangSimulator(options: ApiNganHangSimulatorOptions 
   const minDeposit = options.minDeposit ?? 10_000;
   const steering = new SteeringQueue();
   const deliveries = new CallbackDeliveries();
+  /** Tests waiting for a request to arrive (to act while its answer is held: a crash between two steps). */
+  const arrivals = new Map<string, (() => void)[]>();
   const store: Store = {
     users: [],
     accounts: [],
@@ -212,6 +214,10 @@ export function createApiNganHangSimulator(options: ApiNganHangSimulatorOptions 
     },
     clearSteering() {
       steering.clear();
+    },
+    /** Resolves when the next request for `operation` arrives (before it is answered). */
+    nextRequest(operation: string): Promise<void> {
+      return new Promise((resolve) => arrivals.set(operation, [...(arrivals.get(operation) ?? []), resolve]));
     },
     /** The OTP the fake bank "sent" by SMS for the latest request_otp (of that account number). */
     lastOtp(accountNumber?: string): string | undefined {
@@ -414,6 +420,8 @@ export function createApiNganHangSimulator(options: ApiNganHangSimulatorOptions 
       if (candidates.length === 0) return fail(404, `Endpoint không tồn tại: ${sub}`);
       const route = candidates.find((candidate) => candidate.method === request.method);
       if (!route) return fail(405, defaultMessages[405]);
+      for (const arrived of arrivals.get(route.operation) ?? []) arrived();
+      arrivals.delete(route.operation);
       const behaviour = steering.take(route.operation);
       const run = () => execute(route, request);
       return behaviour ? steered(behaviour, run) : run();

@@ -136,6 +136,25 @@ describe('deciding orders on evidence', () => {
     expect((await orderFromDb(t.app, theirs.id)).status).toBe('PENDING');
   });
 
+  it('never settles a VNKash deposit on history rows that could be another order\'s, and settles it on its own batch', async () => {
+    const order = await created(t.url, merchant.apiKey, 'CreateVnKashDeposit', { payment: 'ACB', amount: '200000', idempotencyKey: idem() });
+    // A server that ignores history's filters, holding the document's kind of rows: DEPOSIT, numbered 1, 2, 3 … (one as our deposit's id).
+    await sandboxControl(t.app, 'vnkash', 'flags', { historyIgnoresFilters: true });
+    try {
+      const rows = Array.from({ length: Math.max(10, Number(order.providerReference)) }, (_, i) => ({ type: 'DEPOSIT', amount: 200000, index: i + 1 }));
+      await sandboxControl(t.app, 'vnkash', 'history', { rows });
+      const refresh = () => gql(t.url, `mutation($id: ID!) { refreshOrder(id: $id) { ... on MutationRefreshOrderSuccess { data { status rawStatus } } } }`, { id: order.id }, merchant.apiKey);
+      expect((await refresh()).data.refreshOrder.data).toEqual({ status: 'PENDING', rawStatus: 'NOT_IN_HISTORY' });
+      await sandboxControl(t.app, 'vnkash', 'settle', { kind: 'deposit', id: Number(order.providerReference), outcome: 'succeed', callback: 'none' });
+      expect((await refresh()).data.refreshOrder.data).toEqual({ status: 'SUCCEEDED', rawStatus: 'DEPOSIT' });
+    } finally {
+      await sandboxControl(t.app, 'vnkash', 'flags', { historyIgnoresFilters: false });
+    }
+    const stored = await orderFromDb(t.app, order.id);
+    expect(stored.events.at(-1)!.payload).toMatchObject({ filter: { batch: order.instructions.transferContent!.split('-')[1] }, rows: [{ type: 'DEPOSIT' }] });
+    expect((stored.events.at(-1)!.payload as { rows: unknown[] }).rows).toHaveLength(1);
+  });
+
   it('rate-limits a flood of forged hints, and writes at most one row for them', async () => {
     const limited = await startTestApp({ CALLBACK_HINTS_PER_MINUTE: '5' });
     try {

@@ -414,7 +414,8 @@ export class CardCharges {
       }
       case 'flag':
       case 'record': {
-        const review = decision.kind === 'flag' ? { reviewReason: decision.reason, reviewOpenedAt: now } : {};
+        // A review already open keeps its place in the queue (oldest first).
+        const review = decision.kind === 'flag' ? { reviewReason: decision.reason, ...(charge.reviewOpenedAt ? {} : { reviewOpenedAt: now }) } : {};
         const eventId = await this.event(charge, review, { from: charge.status, to: charge.status, decision, context, report });
         if (eventId && decision.kind === 'flag') this.deps.logger.warn({ cardChargeId: charge.id, reason: decision.reason }, 'a report contradicts the card charge; flagged for review');
         return eventId ? { kind: 'recorded', status: charge.status, eventId } : null;

@@ -116,7 +116,7 @@ export class OrderTransitions {
   /** Decides `request.evidence` against the order as it is now, and writes the decision. */
   async decide(request: DecideRequest): Promise<DecideOutcome> {
     for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
-      const order = await this.prisma.order.findUniqueOrThrow({ where: { id: request.orderId }, select: { status: true, merchantId: true, kind: true, amount: true } });
+      const order = await this.prisma.order.findUniqueOrThrow({ where: { id: request.orderId }, select: { status: true, merchantId: true, kind: true, amount: true, reviewOpenedAt: true } });
       const status = order.status as OrderStatus;
       const decision = decide({
         subject: subjectOf(order.kind as OrderKind),
@@ -155,7 +155,8 @@ export class OrderTransitions {
         }
         case 'flag':
         case 'record': {
-          const review = decision.kind === 'flag' ? { reviewReason: decision.reason, reviewOpenedAt: new Date() } : {};
+          // A review already open keeps its place in the queue (oldest first).
+          const review = decision.kind === 'flag' ? { reviewReason: decision.reason, ...(order.reviewOpenedAt ? {} : { reviewOpenedAt: new Date() }) } : {};
           const written = await this.write(request, order.merchantId, status, status, note, { ...request.changes, ...review });
           if (!written) continue;
           if (decision.kind === 'flag') this.logger.warn({ orderId: request.orderId, status, reason: decision.reason, cause: request.cause }, 'a report contradicts the order; flagged for review');

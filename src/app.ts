@@ -88,10 +88,11 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     publicUrl,
     sandbox: () => (sandbox ? { url: sandbox.url, credentials: sandboxCredentials } : undefined),
   });
-  const poller = new OrderPoller(db.prisma, services.orders, services.transitions, services.callbacks, services.idempotency, logger, {
+  const poller = new OrderPoller(db.prisma, services.orders, services.transitions, services.inbox, services.idempotency, logger, {
     intervalMs: config.POLL_INTERVAL_MS,
     tickMs: Math.min(1_000, config.POLL_INTERVAL_MS),
     batchSize: 20,
+    payoutDeadlineMinutes: config.PAYOUT_DEADLINE_MINUTES,
   });
   const cardPoller = new CardChargePoller(services.cardCharges, logger, { tickMs: Math.min(5_000, config.POLL_INTERVAL_MS), batchSize: 20 });
   const statementImport = new StatementImportWorker(db.prisma, services.bank, logger, {
@@ -246,16 +247,12 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     }
     if (path.startsWith('/callbacks/')) {
       const name = path.slice('/callbacks/'.length);
-      const handlers = {
-        card: (callback: Parameters<typeof services.cardCharges.receiveCallback>[0]) => services.cardCharges.receiveCallback(callback),
-        apinganhang: (callback: Parameters<typeof services.bank.statements.receiveWebhook>[0]) => services.bank.statements.receiveWebhook(callback),
-      };
       // Route names are words: anything else ("%", "../x", 40 KB of text) is no route, and no label either.
-      const known = /^[a-z0-9-]{1,40}$/.test(name) && (Object.hasOwn(handlers, name) || callbackRoute(name) !== undefined);
+      const known = /^[a-z0-9-]{1,40}$/.test(name) && callbackRoute(name) !== undefined;
       served.route = `/callbacks/${known ? name : 'other'}`;
       try {
         if (!known) res.writeHead(404, { 'content-type': 'text/plain' }).end('unknown callback route');
-        else if (await admitByRate(req, res, 'callbacks')) await handleCallbackRequest(req, res, name, services.callbacks, handlers);
+        else if (await admitByRate(req, res, 'callbacks')) await handleCallbackRequest(req, res, name, services.callbacks);
       } finally {
         const verdict = callbackVerdict(res.headersSent ? res.statusCode : 500);
         served.verdict = verdict;

@@ -61,6 +61,10 @@ export const configSchema = z.object({
   IDEMPOTENCY_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(24),
   /** Default lifetime of a collecting order before it expires (minutes). */
   ORDER_TTL_MINUTES: z.coerce.number().int().min(1).max(60 * 24 * 7).default(30),
+  /** By when a payout (money going out) must have a final word; past it, it goes to a person unless the provider positively says (decision-policy.ts). */
+  PAYOUT_DEADLINE_MINUTES: z.coerce.number().int().min(1).max(60 * 24 * 30).default(24 * 60),
+  /** By when a card charge must have a final word; past it, a person decides unless the provider positively says. */
+  CARD_CHARGE_DEADLINE_MINUTES: z.coerce.number().int().min(1).max(60 * 24 * 30).default(60),
   /** Default lifetime of a client token (what a checkout page holds instead of an API key), in minutes. */
   CLIENT_TOKEN_TTL_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(60),
   PROVIDER_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(15_000),
@@ -69,6 +73,8 @@ export const configSchema = z.object({
   RATE_LIMIT_PER_KEY: z.coerce.number().int().min(0).default(1200),
   /** Requests per minute per client IP (0: no limit). */
   RATE_LIMIT_PER_IP: z.coerce.number().int().min(0).default(2400),
+  /** Unsigned callbacks (hints) per minute per callback route and source address that may make us ask the provider (0: no limit). */
+  CALLBACK_HINTS_PER_MINUTE: z.coerce.number().int().min(0).default(600),
   /** Largest GraphQL request body accepted. */
   MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(50 * 1024 * 1024).default(1024 * 1024),
   /** Origins allowed to call the API from a browser, comma-separated ("*" for any). Unset: any outside production, none in production. */

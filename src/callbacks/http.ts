@@ -1,7 +1,7 @@
 // /callbacks/<route>: the raw request in (bytes matter for signatures), the
-// provider's expected answer out. Everything else happens in CallbackInbox.
+// provider's expected answer out. Everything else happens in the inbound
+// pipeline (pipeline.ts).
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { CallbackInbox } from '../services/callback-inbox.js';
 import type { CallbackReply, InboundCallback } from '../providers/types.js';
 
 /** Provider callbacks are small; anything bigger is not one. */
@@ -23,10 +23,11 @@ async function readBody(req: IncomingMessage): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-/** A route with its own handler instead of the order inbox (card charges are not orders). */
-export type CallbackHandler = (callback: InboundCallback) => Promise<CallbackReply>;
+export interface InboundReceiver {
+  receive(route: string, callback: InboundCallback): Promise<CallbackReply>;
+}
 
-export async function handleCallbackRequest(req: IncomingMessage, res: ServerResponse, route: string, inbox: CallbackInbox, handlers: Record<string, CallbackHandler> = {}) {
+export async function handleCallbackRequest(req: IncomingMessage, res: ServerResponse, route: string, inbound: InboundReceiver) {
   const method = req.method ?? 'GET';
   if (method !== 'GET' && method !== 'POST') {
     res.writeHead(405, { allow: 'GET, POST', 'content-type': 'text/plain' }).end('method not allowed');
@@ -56,8 +57,6 @@ export async function handleCallbackRequest(req: IncomingMessage, res: ServerRes
     rawBody,
     sourceIp: (req.socket.remoteAddress ?? '').replace(/^::ffff:/, ''),
   };
-  const name = decodeURIComponent(route);
-  const handler = Object.hasOwn(handlers, name) ? handlers[name] : undefined;
-  const reply = handler ? await handler(callback) : await inbox.receive(name, callback);
+  const reply = await inbound.receive(decodeURIComponent(route), callback);
   res.writeHead(reply.status, { 'content-type': reply.contentType }).end(reply.body);
 }

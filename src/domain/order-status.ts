@@ -14,10 +14,12 @@ const allowed: Record<OrderStatus, readonly OrderStatus[]> = {
   PROCESSING: ['SUCCEEDED', 'FAILED', 'EXPIRED', 'CANCELLED', 'NEEDS_REVIEW'],
   // A human settles a review: accept the money as payment, or refuse it.
   NEEDS_REVIEW: ['SUCCEEDED', 'FAILED'],
+  // SUCCEEDED never changes; a contradiction only flags it (decision-policy.ts).
   SUCCEEDED: [],
-  FAILED: [],
-  EXPIRED: [],
-  CANCELLED: [],
+  // Closed without money, until money turns up after all: then a person must look (late payment).
+  FAILED: ['NEEDS_REVIEW'],
+  EXPIRED: ['NEEDS_REVIEW'],
+  CANCELLED: ['NEEDS_REVIEW'],
 };
 
 export function isFinal(status: OrderStatus): boolean {
@@ -33,7 +35,7 @@ export type TransitionVerdict =
 export function judgeTransition(from: OrderStatus, to: OrderStatus): TransitionVerdict {
   if (from === to) return { kind: 'noop' };
   if (allowed[from].includes(to)) return { kind: 'apply' };
-  if (isFinal(from)) return { kind: 'refuse', reason: `${from} is final; ${to} would regress it` };
+  if (isFinal(from)) return { kind: 'refuse', reason: `${from} is final; ${to} would regress it (only money arriving late sends it to review)` };
   return { kind: 'refuse', reason: `${from} → ${to} is not an allowed transition` };
 }
 

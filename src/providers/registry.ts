@@ -27,9 +27,14 @@ export interface ProviderModule<Credentials = any> {
   orderConnector?(credentials: Credentials, context: ConnectorContext): OrderConnector;
 }
 
+/** What an inbound route's messages are about: an order, a card charge, or a bank statement line. */
+export type CallbackTarget = 'order' | 'card-charge' | 'bank-transaction';
+
 /** Callback routes (/callbacks/<route>) and the provider behind each. */
 export interface CallbackRoute {
   provider: ProviderId;
+  target: CallbackTarget;
+  /** Reads the untrusted lookup keys (our request id, the provider's reference). */
   locate: CallbackLocator;
   /** Methods the provider uses; anything else is 405. */
   methods: readonly ('GET' | 'POST')[];

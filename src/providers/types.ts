@@ -21,12 +21,20 @@ export const directionOf: Record<OrderKind, 'IN' | 'OUT'> = {
 };
 
 /**
- * What a provider says about one order right now.
+ * What a provider says about one order right now, as its documents read it.
  * `status` is null when the provider's value is not one we know: the raw value
- * is kept and the order stays where it is (never guessed).
+ * is kept and the order stays where it is (never guessed). What a report does
+ * to an order is decided in domain/decision-policy.ts.
  */
 export interface StatusReport {
   status: ProviderReportedStatus | null;
+  /**
+   * The provider's documents show this value. Only a documented failure is a
+   * refusal; an undocumented failure word never fails money going out.
+   */
+  documented?: boolean;
+  /** The provider positively says it has no such order (its documented "not found" answer); `status` is null. */
+  notFound?: boolean;
   /** The provider's own value, verbatim ("SUCCESS", "99", "DEPOSIT" …). */
   rawStatus: string;
   /** What the provider says actually moved, when it says. */
@@ -94,6 +102,8 @@ export interface OrderRef {
   gateway?: 'sharkpay' | 'wowpay' | null;
   amount: bigint;
   createdAt: Date;
+  /** The transfer content the provider gave the payer at creation (VNKash's deposit description holds the batch its history rows carry). */
+  transferContent?: string;
 }
 
 /** An HTTP request as our callback route received it. */
@@ -109,7 +119,12 @@ export interface InboundCallback {
 
 /** What a connector reads out of a callback before anything is trusted. */
 export interface ParsedCallback {
-  /** Unique per provider event, for the inbox: a resend of the same event has the same key. */
+  /**
+   * Unique per provider event, for the inbox, built only from fields the
+   * signature covers (a replay with an unsigned field changed is the same
+   * event). Used when `statusIsSigned`; a report confirmed by a status query is
+   * keyed on what the query said instead.
+   */
   eventKey: string;
   /** How to find our order. */
   lookup: { requestId?: string; providerReference?: string };
@@ -133,12 +148,31 @@ export type CallbackVerdict =
   | { ok: true; callback: ParsedCallback }
   | { ok: false; reason: 'malformed' | 'bad-signature' | 'source-ip' | 'method'; detail: string };
 
+/** What the pipeline knows about the message's subject when it verifies (some providers sign by kind). */
+export interface InboundContext {
+  kind?: OrderKind;
+}
+
+/**
+ * A provider's part in the one inbound pipeline (src/callbacks/pipeline.ts),
+ * as hyperswitch's IncomingWebhook: how its messages are verified with the
+ * account's secrets and answered. Locating (CallbackRoute.locate) comes first,
+ * from untrusted fields; verifying is pure (no I/O) and constant-time.
+ */
+export interface InboundTemplate<Verdict extends { ok: boolean } = CallbackVerdict> {
+  verifyCallback(callback: InboundCallback, context?: InboundContext): Verdict;
+  /** The reply once the message is recorded (OK, {"received":true} …). */
+  acknowledge(): CallbackReply;
+  /** The reply to a message whose signature or source is wrong (403 INVALID_SIGN …). */
+  reject(verdict: Extract<Verdict, { ok: false }>): CallbackReply;
+}
+
 /**
  * Everything the order services need from one provider. A connector module
  * exports one of these (built from its credentials); an operation it lacks
  * throws ProviderNotSupportedError.
  */
-export interface OrderConnector {
+export interface OrderConnector extends InboundTemplate {
   readonly provider: ProviderId;
   readonly kinds: readonly OrderKind[];
   /**
@@ -149,15 +183,6 @@ export interface OrderConnector {
   create(input: CreateOrderInput): Promise<CreateOrderResult>;
   queryStatus(order: OrderRef): Promise<StatusReport>;
   cancel?(order: OrderRef): Promise<StatusReport>;
-  /**
-   * Parses and verifies an inbound callback with this merchant's secrets.
-   * Pure: no I/O. Comparisons are constant-time.
-   */
-  verifyCallback(callback: InboundCallback): CallbackVerdict;
-  /** The reply once the callback is recorded (OK, {"received":true} …). */
-  acknowledge(): CallbackReply;
-  /** The reply to a callback whose signature or source is wrong (403 INVALID_SIGN …). */
-  reject(verdict: Exclude<CallbackVerdict, { ok: true }>): CallbackReply;
 }
 
 /**

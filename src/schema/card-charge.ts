@@ -10,6 +10,7 @@ import { EventCauseEnum } from './order.js';
 import { ProviderNotSupportedError, ProviderRefusedError, ProviderUnavailableError } from '../providers/errors.js';
 import { IdempotencyConflictError, IdempotencyKeyReusedError } from '../services/idempotency.js';
 import { CardRefusedError } from '../services/card-charges.js';
+import { ConcurrentUpdateError } from '../domain/errors.js';
 import { storedFailureOf } from '../services/card-charge-outcome.js';
 import type { Prisma } from '../generated/prisma/client.js';
 import type { CardChargeChanged } from '../pubsub.js';
@@ -171,7 +172,7 @@ builder.mutationField('submitCardCharge', (t) =>
     description:
       'Submits a telco scratch card. Answers the charge (SUCCEEDED, or PENDING until the provider settles it: watch cardChargeUpdated) or a typed error; a refused card is a CardRefusedError.',
     authScopes: { merchant: true },
-    errors: { types: [ValidationError, CardRefusedError, ProviderUnavailableError, IdempotencyKeyReusedError, IdempotencyConflictError] },
+    errors: { types: [ValidationError, CardRefusedError, ProviderUnavailableError, IdempotencyKeyReusedError, IdempotencyConflictError, ConcurrentUpdateError] },
     args: { input: t.arg({ type: SubmitCardChargeInput, required: true }) },
     resolve: async (query, _root, { input }, ctx) => {
       if (!/^[\x21-\x7e]{1,255}$/.test(input.idempotencyKey)) throw new ValidationError('idempotencyKey: 1–255 printable ASCII characters, no spaces', 'idempotencyKey');
@@ -195,7 +196,7 @@ builder.mutationField('refreshCardCharge', (t) =>
     type: 'CardCharge',
     description: 'Asks the provider for the charge now (command=check) and applies the answer.',
     authScopes: { merchant: true },
-    errors: { types: [NotFoundError, ProviderRefusedError, ProviderUnavailableError, ProviderNotSupportedError] },
+    errors: { types: [NotFoundError, ProviderRefusedError, ProviderUnavailableError, ProviderNotSupportedError, ConcurrentUpdateError] },
     args: { id: t.arg.id({ required: true }) },
     resolve: async (query, _root, { id }, ctx) => {
       if (!isUuid(String(id))) throw new NotFoundError('CardCharge', String(id));

@@ -1,6 +1,7 @@
 // Typed, expected failures a client can act on. Each is an object type in the
 // result unions of mutations (plugin-errors); unexpected errors stay masked.
 import { builder } from './builder.js';
+import { ConcurrentUpdateError } from '../domain/errors.js';
 
 export class NotFoundError extends Error {
   override readonly name = 'NotFoundError';
@@ -38,5 +39,16 @@ builder.objectType(ValidationError, {
   isTypeOf: (value) => value instanceof ValidationError,
   fields: (t) => ({
     field: t.exposeString('field', { nullable: true, description: 'The input field at fault, as a dotted path.' }),
+  }),
+});
+
+builder.objectType(ConcurrentUpdateError, {
+  name: 'ConcurrentUpdateError',
+  description: 'Another change to the same order or charge won the race (or the database was too busy): nothing was done. Retry shortly; it is safe.',
+  interfaces: [ErrorInterface],
+  isTypeOf: (value) => value instanceof ConcurrentUpdateError,
+  fields: (t) => ({
+    code: t.exposeString('code'),
+    retryable: t.exposeBoolean('retryable'),
   }),
 });

@@ -3,6 +3,7 @@
 import { Repeater } from 'graphql-yoga';
 import { filterText } from './filter-text.js';
 import { builder, requireMerchant, selection, type Context } from './builder.js';
+import { ConcurrentUpdateError } from '../domain/errors.js';
 import { NotFoundError, ValidationError, ErrorInterface } from './errors.js';
 import { ProviderAuthError, ProviderNotSupportedError, ProviderRefusedError, ProviderUnavailableError } from '../providers/errors.js';
 import { ProviderEnum } from './provider-errors.js';
@@ -136,7 +137,7 @@ builder.objectType(IdempotencyConflictError, {
   fields: (t) => ({ key: t.exposeString('key') }),
 });
 
-const createErrors = [ValidationError, ProviderRefusedError, ProviderUnavailableError, ProviderNotSupportedError, ProviderAuthError, MissingProviderAccountError, IdempotencyKeyReusedError, IdempotencyConflictError];
+const createErrors = [ValidationError, ProviderRefusedError, ProviderUnavailableError, ProviderNotSupportedError, ProviderAuthError, MissingProviderAccountError, IdempotencyKeyReusedError, IdempotencyConflictError, ConcurrentUpdateError];
 
 // ---- queries ------------------------------------------------------------
 
@@ -373,7 +374,7 @@ builder.mutationField('refreshOrder', (t) =>
     type: 'Order',
     description: 'Asks the provider for the status now and applies it.',
     authScopes: { merchant: true },
-    errors: { types: [NotFoundError, ProviderRefusedError, ProviderUnavailableError, ProviderNotSupportedError] },
+    errors: { types: [NotFoundError, ProviderRefusedError, ProviderUnavailableError, ProviderNotSupportedError, ConcurrentUpdateError] },
     args: { id: t.arg.id({ required: true }) },
     resolve: async (query, _root, { id }, ctx) => {
       if (!isUuid(String(id))) throw new NotFoundError('Order', String(id));
@@ -388,7 +389,7 @@ builder.mutationField('cancelOrder', (t) =>
     type: 'Order',
     description: 'Cancels an order where that is possible: a bank-transfer order not yet paid; provider orders where the provider has a cancel (none of the current ones documents one: ProviderNotSupportedError).',
     authScopes: { merchant: true },
-    errors: { types: [NotFoundError, ValidationError, ProviderRefusedError, ProviderUnavailableError, ProviderNotSupportedError] },
+    errors: { types: [NotFoundError, ValidationError, ProviderRefusedError, ProviderUnavailableError, ProviderNotSupportedError, ConcurrentUpdateError] },
     args: { id: t.arg.id({ required: true }) },
     resolve: async (query, _root, { id }, ctx) => {
       if (!isUuid(String(id))) throw new NotFoundError('Order', String(id));

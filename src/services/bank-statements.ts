@@ -1,24 +1,21 @@
 // The bank statement, imported: by polling API Ngân hàng's transaction list
-// (worker or on demand) and by its signed transaction.confirmed webhook. Both
-// write through `record`, keyed by (merchant, bank, refNo), so a poll and a
-// webhook of the same transfer make one row whichever comes first (the poll
-// then fills in what the webhook does not carry: description, balance, ids).
-// After writing, lines are matched to orders, then announced on the bus.
+// (worker or on demand) and by its signed transaction.confirmed webhook (which
+// reaches us through the inbound pipeline, src/callbacks/bank-webhook.ts).
+// Both write through `record`. A polled line is keyed by (merchant, bank,
+// refNo); a webhook line by (merchant, trans_id) alone, because the webhook
+// does not sign `bank` or `account`: a replay with either changed is the same
+// line. A poll and a webhook of the same transfer make one row whichever comes
+// first (the poll then fills in what the webhook does not carry or sign: bank,
+// account, description, balance, ids). Writes of one merchant's lines are
+// serialized (an advisory lock) so those checks cannot race. After writing,
+// lines are matched to orders, then announced on the bus.
 import type { PrismaClient } from '../generated/prisma/client.js';
 import type { AppPubSub } from '../pubsub.js';
 import type { Logger } from '../logger.js';
-import type { CallbackReply, InboundCallback } from '../providers/types.js';
-import {
-  transactionWebhookAcknowledgement,
-  transactionWebhookRejection,
-  verifyTransactionWebhook,
-  type BankTransaction as ProviderLine,
-  type ConfirmedTransaction,
-} from '../providers/apinganhang/index.js';
+import type { BankTransaction as ProviderLine, ConfirmedTransaction } from '../providers/apinganhang/index.js';
 import { formatVietnamDate } from '../domain/time.js';
-import { normalizeForMatching } from '../domain/payment-matching.js';
 import type { BankAccounts } from './bank-accounts.js';
-import { BankProviderNotConfiguredError, type BankProvider } from './bank-provider.js';
+import type { BankProvider } from './bank-provider.js';
 import type { PaymentMatcher } from './payment-matching.js';
 
 /** The first import of a merchant goes this far back. */
@@ -30,8 +27,6 @@ export const FIRST_IMPORT_LOOKBACK_DAYS = 7;
  */
 export const IMPORT_OVERLAP_MS = 60 * 60_000;
 
-const isUniqueViolation = (error: unknown) => (error as { code?: string })?.code === 'P2002' || /unique constraint/i.test(String((error as Error)?.message));
-const reply = (status: number, body: string): CallbackReply => ({ status, contentType: 'text/plain; charset=utf-8', body });
 
 export interface ImportSummary {
   /** Lines read from the provider. */
@@ -144,8 +139,11 @@ export class BankStatements {
   }
 
   /**
-   * Writes new lines, fills in lines the webhook recorded without details,
-   * and returns the ids of the rows created.
+   * Writes new lines, fills in lines seen before with what this sighting
+   * knows, and returns the rows created. A webhook line is the same line as
+   * any row with its trans_id (its bank is not signed); a polled line is the
+   * same as a row with its bank and ref_no, or as a webhook-only row with its
+   * ref_no (the poll's bank and account are the truth).
    */
   async record(merchantId: string, lines: NewLine[], source: 'POLL' | 'WEBHOOK'): Promise<{ id: string; bankAccountId: string | null }[]> {
     if (lines.length === 0) return [];
@@ -157,128 +155,67 @@ export class BankStatements {
     }
     const accountOf = (line: NewLine) => index.get(`${line.bank}|${line.accountNumber}`) ?? null;
     const created: { id: string; bankAccountId: string | null }[] = [];
-    // Pages of 100 at most: one INSERT … ON CONFLICT DO NOTHING each.
+    // Pages of 100 at most, each in one transaction holding the merchant's statement lock.
     for (let start = 0; start < lines.length; start += 100) {
       const chunk = lines.slice(start, start + 100);
-      const rows = await this.prisma.bankTransaction.createManyAndReturn({
-        data: chunk.map((line) => ({ merchantId, bankAccountId: accountOf(line), source, ...line })),
-        skipDuplicates: true,
-        select: { id: true, bankAccountId: true, bank: true, refNo: true },
+      const rows = await this.prisma.$transaction(async (tx) => {
+        await tx.$queryRaw`SELECT 1 AS locked FROM pg_advisory_xact_lock(hashtextextended(${`bank-lines:${merchantId}`}, 0))`;
+        const seen = await tx.bankTransaction.findMany({
+          where: { merchantId, refNo: { in: [...new Set(chunk.map((line) => line.refNo))] } },
+          select: { id: true, bank: true, refNo: true, providerId: true, providerOrderCode: true, matchedOrderId: true },
+        });
+        const sameLine = (line: NewLine) =>
+          source === 'WEBHOOK'
+            ? seen.find((row) => row.refNo === line.refNo)
+            : (seen.find((row) => row.refNo === line.refNo && row.bank === line.bank) ?? seen.find((row) => row.refNo === line.refNo && row.providerId === null));
+        const fresh: NewLine[] = [];
+        for (const line of chunk) {
+          const row = sameLine(line);
+          if (!row) {
+            // The same line twice in one page (a provider repeating itself) is one row.
+            if (!fresh.some((other) => other.refNo === line.refNo && (source === 'WEBHOOK' || other.bank === line.bank))) fresh.push(line);
+            continue;
+          }
+          if (source === 'POLL' && row.providerId === null) {
+            // The webhook came first: the poll brings what it did not carry, and the bank and account it did not sign.
+            await tx.bankTransaction.update({
+              where: { id: row.id },
+              data: {
+                bank: line.bank,
+                providerId: line.providerId,
+                description: line.description,
+                balanceAfter: line.balanceAfter,
+                accountNumber: line.accountNumber,
+                bankAccountId: accountOf(line),
+                transactionTime: line.transactionTime,
+                // Unmatched so far: the description may name an order; match again.
+                ...(row.matchedOrderId ? {} : { matchCheckedAt: null }),
+              },
+            });
+            row.providerId = line.providerId;
+          } else if (source === 'WEBHOOK' && line.providerOrderCode && row.providerOrderCode === null) {
+            // A webhook after the poll: keep the order code it names, and match again if nothing matched (the code may).
+            await tx.bankTransaction.update({ where: { id: row.id }, data: { providerOrderCode: line.providerOrderCode, ...(row.matchedOrderId ? {} : { matchCheckedAt: null }) } });
+            row.providerOrderCode = line.providerOrderCode;
+          }
+        }
+        if (fresh.length === 0) return [];
+        return tx.bankTransaction.createManyAndReturn({
+          data: fresh.map((line) => ({ merchantId, bankAccountId: accountOf(line), source, ...line })),
+          skipDuplicates: true,
+          select: { id: true, bankAccountId: true },
+        });
       });
-      created.push(...rows.map(({ id, bankAccountId }) => ({ id, bankAccountId })));
-      const createdKeys = new Set(rows.map((row) => `${row.bank}|${row.refNo}`));
-      const existing = chunk.filter((line) => !createdKeys.has(`${line.bank}|${line.refNo}`));
-      if (existing.length) await this.complete(merchantId, existing, accountOf);
+      created.push(...rows);
     }
     return created;
   }
 
-  /** A line seen before: add what this sighting knows and the first did not. */
-  private async complete(merchantId: string, lines: NewLine[], accountOf: (line: NewLine) => string | null) {
-    const polled = lines.filter((line) => line.providerId !== null);
-    if (polled.length) {
-      const bare = await this.prisma.bankTransaction.findMany({
-        where: { merchantId, providerId: null, refNo: { in: polled.map((line) => line.refNo) } },
-        select: { id: true, bank: true, refNo: true, matchedOrderId: true },
-      });
-      for (const row of bare) {
-        const line = polled.find((candidate) => candidate.bank === row.bank && candidate.refNo === row.refNo);
-        if (!line) continue;
-        await this.prisma.bankTransaction.update({
-          where: { id: row.id },
-          data: {
-            providerId: line.providerId,
-            description: line.description,
-            balanceAfter: line.balanceAfter,
-            accountNumber: line.accountNumber,
-            bankAccountId: accountOf(line),
-            transactionTime: line.transactionTime,
-            // Unmatched so far: the description may name an order; match again.
-            ...(row.matchedOrderId ? {} : { matchCheckedAt: null }),
-          },
-        });
-      }
-    }
-    for (const line of lines.filter((candidate) => candidate.providerOrderCode)) {
-      // A webhook after the poll: keep the order code it names, and match again
-      // if the description alone matched nothing (the code may).
-      const named = await this.prisma.bankTransaction.updateMany({
-        where: { merchantId, bank: line.bank, refNo: line.refNo, providerOrderCode: null },
-        data: { providerOrderCode: line.providerOrderCode },
-      });
-      if (named.count > 0) {
-        await this.prisma.bankTransaction.updateMany({ where: { merchantId, bank: line.bank, refNo: line.refNo, matchedOrderId: null }, data: { matchCheckedAt: null } });
-      }
-    }
-  }
-
-  /** The transaction.confirmed webhook (POST /callbacks/apinganhang). */
-  async receiveWebhook(callback: InboundCallback): Promise<CallbackReply> {
-    const log = this.logger.child({ route: 'apinganhang', sourceIp: callback.sourceIp });
-    if (callback.method !== 'POST') return transactionWebhookRejection({ ok: false, reason: 'method', detail: callback.method });
-    const merchantId = await this.webhookMerchant(callback);
-    if (!merchantId) {
-      // Nothing to verify it against: nothing is written (a real transfer still arrives by polling).
-      log.warn('transaction webhook for no order or merchant we know');
-      return reply(404, 'unknown order');
-    }
-    const webhookSecret = await this.provider.credentials(merchantId).then(
-      (credentials) => credentials.webhookSecret,
-      (error: Error) => (error instanceof BankProviderNotConfiguredError ? undefined : Promise.reject(error)),
-    );
-    if (!webhookSecret) {
-      log.warn({ merchantId }, 'transaction webhook for a merchant without a webhook secret; refused');
-      return transactionWebhookRejection({ ok: false, reason: 'bad-signature', detail: 'no webhook secret configured' });
-    }
-    const verdict = verifyTransactionWebhook(callback, webhookSecret);
-    if (!verdict.ok) {
-      log.warn({ merchantId, reason: verdict.reason, detail: verdict.detail }, 'refused a transaction webhook');
-      return transactionWebhookRejection(verdict);
-    }
-    const inserted = await this.record(merchantId, [fromWebhook(verdict.transaction)], 'WEBHOOK');
-    try {
-      await this.prisma.callbackInbox.create({
-        data: {
-          provider: 'APINGANHANG',
-          eventKey: verdict.eventKey,
-          merchantId,
-          method: callback.method,
-          sourceIp: callback.sourceIp,
-          body: callback.rawBody,
-          status: 'PROCESSED',
-          attempts: 1,
-          processedAt: new Date(),
-        },
-      });
-    } catch (error) {
-      if (!isUniqueViolation(error)) throw error;
-      log.info({ eventKey: verdict.eventKey }, 'duplicate transaction webhook; already recorded');
-    }
-    await this.matcher.matchPending(`callback:apinganhang@${callback.sourceIp}`, merchantId);
+  /** A verified transaction.confirmed webhook: the line recorded (once per trans_id), matched, announced. */
+  async recordWebhook(merchantId: string, transaction: ConfirmedTransaction, actor: string): Promise<void> {
+    const inserted = await this.record(merchantId, [fromWebhook(transaction)], 'WEBHOOK');
+    await this.matcher.matchPending(actor, merchantId);
     this.announce(merchantId, inserted);
-    return transactionWebhookAcknowledgement();
-  }
-
-  /**
-   * Whose webhook this is: `?merchant=<id>` when the merchant put it in the
-   * URL configured at API Ngân hàng, else the merchant of the bank-transfer
-   * order whose code the webhook names.
-   */
-  private async webhookMerchant(callback: InboundCallback): Promise<string | null> {
-    const named = callback.url.searchParams.get('merchant');
-    if (named && /^[0-9a-f-]{36}$/i.test(named)) {
-      const merchant = await this.prisma.merchant.findUnique({ where: { id: named }, select: { id: true } });
-      if (merchant) return merchant.id;
-    }
-    let code: unknown;
-    try {
-      code = (JSON.parse(callback.rawBody) as { order_code?: unknown }).order_code;
-    } catch {
-      return null;
-    }
-    if (typeof code !== 'string' || !code) return null;
-    const order = await this.prisma.order.findFirst({ where: { kind: 'BANK_TRANSFER', requestId: { in: [...new Set([code, normalizeForMatching(code)])] } }, select: { merchantId: true } });
-    return order?.merchantId ?? null;
   }
 
   private announce(merchantId: string, rows: { id: string; bankAccountId: string | null }[]) {

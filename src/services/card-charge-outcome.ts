@@ -43,7 +43,9 @@ export interface SettlementColumns {
 /**
  * What a final report writes on a PENDING charge. The report has been judged
  * already (ids, forward-only, amounts): this only maps fields. A status 1
- * without a real value is worth what was declared (that is what 1 means).
+ * without a real value is worth what was declared (that is what 1 means); a
+ * status 2 without card_value has no real value we know (null), only the
+ * value charged on and the amount received.
  */
 export function settlementOf(charge: Pick<CardChargeFacts, 'declaredValue'>, report: CardChargeReport, to: 'SUCCEEDED' | 'FAILED', card: { code: string; serial: string }): SettlementColumns {
   const succeeded = to === 'SUCCEEDED';
@@ -52,7 +54,7 @@ export function settlementOf(charge: Pick<CardChargeFacts, 'declaredValue'>, rep
     providerStatus: report.providerStatus,
     providerMessage: providerMessageOf(report, card),
     valueMismatch: succeeded && report.valueMismatch,
-    realValue: succeeded ? (report.realValue ?? charge.declaredValue) : null,
+    realValue: succeeded ? (report.realValue ?? (report.valueMismatch ? null : charge.declaredValue)) : null,
     amountReceived: succeeded ? (report.amount ?? null) : null,
     ...(report.transId !== undefined ? { transId: report.transId } : {}),
   };

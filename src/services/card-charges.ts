@@ -2,31 +2,37 @@
 // the provider's answer, its callbacks or a check, and keep every change as an
 // event with its cause. Card charges are their own aggregate, not orders.
 //
-// The charge only ever moves forward: PENDING → SUCCEEDED | FAILED, guarded by
-// the status in the UPDATE, one event per move, published after the commit.
+// What a report does to a charge is the decision table's call
+// (domain/decision-policy.ts, subject "card"), after the card judge has
+// checked the report's ids and figures: PENDING → SUCCEEDED | FAILED on
+// documented statuses, → NEEDS_REVIEW when the reports stay inconsistent or
+// nothing final can be had by the deadline (CARD_CHARGE_DEADLINE_MINUTES).
+// Every move is guarded by the status in the UPDATE, one event per move,
+// published after the commit. Callbacks come through the inbound pipeline
+// (src/callbacks/card-callbacks.ts).
 // The card's code and serial are bearer secrets: sealed at rest, masked
 // everywhere else (events, logs, errors, GraphQL).
-import { isReference } from '../domain/text.js';
 import type { CardCharge, Prisma, PrismaClient } from '../generated/prisma/client.js';
 import type { AppPubSub, CardChargeChanged } from '../pubsub.js';
 import type { Logger } from '../logger.js';
 import type { Config } from '../config.js';
-import type { CallbackReply, InboundCallback } from '../providers/types.js';
 import { defaultHttpOptions, type ProviderHttpOptions } from '../providers/http.js';
-import { ProviderBadResponseError, ProviderNotSupportedError, ProviderUnavailableError } from '../providers/errors.js';
+import { ProviderBadResponseError, ProviderError, ProviderNotSupportedError, ProviderRefusedError, ProviderUnavailableError } from '../providers/errors.js';
 import {
   cardFailureOf,
   createCardConnector,
   judgeCardCallback,
-  locateCardCallback,
   maskSecret,
   validateCardInput,
+  type CardCallbackJudgement,
   type CardChargeReport,
   type CardConnector,
   type CardCredentialsInput,
   type CardFailure,
   type CardFailureCode,
 } from '../providers/card/index.js';
+import { decide, ruleText, type Decision, type Evidence } from '../domain/decision-policy.js';
+import { ConcurrentUpdateError, isContention } from '../domain/errors.js';
 import { ValidationError, NotFoundError } from '../schema/errors.js';
 import { Idempotency, IdempotencyConflictError, IdempotencyKeyReusedError, type StoredResult } from './idempotency.js';
 import { newRequestId } from './orders.js';
@@ -74,7 +80,7 @@ export interface CardChargesDeps {
   prisma: PrismaClient;
   pubsub: AppPubSub;
   logger: Logger;
-  config: Pick<Config, 'PROVIDER_TIMEOUT_MS' | 'POLL_INTERVAL_MS'>;
+  config: Pick<Config, 'PROVIDER_TIMEOUT_MS' | 'POLL_INTERVAL_MS' | 'CARD_CHARGE_DEADLINE_MINUTES'>;
   sealedBox: SealedBox;
 }
 
@@ -83,39 +89,41 @@ type CardChargeStoredResult = { kind: 'cardCharge'; cardChargeId: string } | { k
 
 /** The outcome of applying one report to one charge. */
 export type CardApplyOutcome =
-  | { kind: 'applied'; status: 'SUCCEEDED' | 'FAILED'; eventId: string }
-  | { kind: 'unchanged'; status: CardCharge['status']; reason: 'duplicate' | 'still-pending' | 'lost-race' }
+  | { kind: 'applied'; status: CardCharge['status']; eventId: string }
+  /** An event without a status change (a contradiction recorded, a review flag). */
+  | { kind: 'recorded'; status: CardCharge['status']; eventId: string }
+  | { kind: 'unchanged'; status: CardCharge['status']; reason: string }
   | { kind: 'rejected'; status: CardCharge['status']; reason: string; detail: string };
 
 export const CARD_POLLER_ACTOR = 'worker:card-poller';
 const OPERATION = 'submitCardCharge';
 const FINGERPRINT_PURPOSE = 'card-charge-idempotency';
 const replayableErrors = { CardRefusedError, ProviderUnavailableError, ValidationError, IdempotencyKeyReusedError, IdempotencyConflictError };
-const isUniqueViolation = (error: unknown) => (error as { code?: string })?.code === 'P2002' || /unique constraint/i.test(String((error as Error)?.message));
-const jsonReply = (status: number, message: string): CallbackReply => ({
-  status,
-  contentType: 'application/json; charset=utf-8',
-  body: JSON.stringify({ status: false, message }),
-});
+
+/** Rejections that say the report is not about this charge at all: no evidence about it. */
+const notAboutThisCharge = new Set(['request-id-mismatch', 'trans-id-mismatch']);
 
 interface Card {
   code: string;
   serial: string;
 }
 
-interface ApplyContext {
+export interface ApplyContext {
   cause: EventCause;
   actor: string;
-  /** Whose word the report is: our own pull (submit answer, check) or an unsigned callback. */
+  /** Whose word the report is: our own pull (submit answer, check) or a callback (the only word, when the provider has no check). */
   source: 'callback' | 'check';
   payload?: unknown;
   note?: string;
+  /** The charge's deadline has passed. */
+  pastDeadline?: boolean;
 }
 
 export class CardCharges {
   private readonly http: ProviderHttpOptions;
   private readonly firstPollAfterMs: number;
   private readonly pollIntervalMs: number;
+  private readonly deadlineMs: number;
 
   constructor(
     private readonly deps: CardChargesDeps,
@@ -129,6 +137,16 @@ export class CardCharges {
     };
     this.pollIntervalMs = deps.config.POLL_INTERVAL_MS;
     this.firstPollAfterMs = Math.min(deps.config.POLL_INTERVAL_MS, 30_000);
+    this.deadlineMs = deps.config.CARD_CHARGE_DEADLINE_MINUTES * 60_000;
+  }
+
+  /** By when the charge must have a final word (charges made before deadlines existed: CARD_CHARGE_DEADLINE_MINUTES after creation). */
+  deadlineOf(charge: Pick<CardCharge, 'createdAt' | 'deadlineAt'>): Date {
+    return charge.deadlineAt ?? new Date(charge.createdAt.getTime() + this.deadlineMs);
+  }
+
+  pastDeadline(charge: Pick<CardCharge, 'status' | 'createdAt' | 'deadlineAt'>, now = new Date()): boolean {
+    return charge.status === 'PENDING' && this.deadlineOf(charge) <= now;
   }
 
   private get prisma() {
@@ -141,7 +159,7 @@ export class CardCharges {
     return createCardConnector(credentials, { http: this.http });
   }
 
-  private openCard(charge: Pick<CardCharge, 'merchantId' | 'requestId' | 'sealedCard'>): Card {
+  openCard(charge: Pick<CardCharge, 'merchantId' | 'requestId' | 'sealedCard'>): Card {
     return this.deps.sealedBox.open<Card>(charge.sealedCard, sealedCardAad(charge.merchantId, charge.requestId));
   }
 
@@ -161,7 +179,7 @@ export class CardCharges {
     // The key's request hash must not let anyone confirm a guessed card offline: a keyed fingerprint, not the card.
     const hashed = { telco, declaredValue: command.declaredValue, card: this.deps.sealedBox.fingerprint(`${card.code}\n${card.serial}`, FINGERPRINT_PURPOSE) };
     const claim = await this.idempotency.claim(merchantId, idempotencyKey, OPERATION, hashed);
-    if (claim.kind === 'replay') return replay(claim.result as unknown as CardChargeStoredResult);
+    if (claim.kind === 'replay') return replay(claim.result as unknown as CardChargeStoredResult | { kind: 'order'; orderId: string });
 
     let cardChargeId: string | undefined;
     try {
@@ -183,12 +201,16 @@ export class CardCharges {
             maskedSerial: maskSecret(card.serial),
             // Checked soon even if the submit below never returns (a crash between two steps).
             nextPollAt: new Date(now.getTime() + this.firstPollAfterMs),
+            // Nothing stays pending for ever: past this, the provider's positive word or a person decides.
+            deadlineAt: new Date(now.getTime() + this.deadlineMs),
           },
         });
         const event = await tx.cardChargeEvent.create({
           data: { cardChargeId: charge.id, toStatus: 'PENDING', cause: 'API', actor, note: 'card submitted', createdAt: now },
           select: { id: true },
         });
+        // The key is tied to the charge from here on: a crash before the answer never frees it for a second submission.
+        await tx.idempotencyKey.update({ where: { id: claim.recordId }, data: { orderId: charge.id } });
         return { charge, eventId: event.id };
       });
       cardChargeId = created.charge.id;
@@ -222,7 +244,7 @@ export class CardCharges {
       return { cardChargeId };
     } catch (error) {
       if (cardChargeId && error instanceof Error) Object.assign(error, { cardChargeId });
-      const replayable = Object.values(replayableErrors).some((type) => error instanceof type);
+      const replayable = Object.values(replayableErrors).some((type) => error instanceof type) || error instanceof ConcurrentUpdateError;
       if (!cardChargeId) await this.idempotency.release(claim.recordId);
       else if (replayable) await this.idempotency.complete(claim.recordId, storedResult({ kind: 'error', error: serializeError(error as Error) }));
       // Unexpected after the charge exists: the key stays in flight so a retry cannot submit the card twice.
@@ -236,13 +258,32 @@ export class CardCharges {
   async refresh(merchantId: string, cardChargeId: string, actor: string): Promise<string> {
     const charge = await this.prisma.cardCharge.findFirst({ where: { id: cardChargeId, merchantId } });
     if (!charge) throw new NotFoundError('CardCharge', cardChargeId);
-    if (charge.status === 'PENDING') await this.pull(charge, await this.connector(merchantId), { cause: 'POLL', actor, source: 'check' });
+    if (charge.status === 'PENDING') await this.pull(charge, await this.connector(merchantId), { cause: 'POLL', actor, source: 'check', pastDeadline: this.pastDeadline(charge) });
     return charge.id;
   }
 
-  private async pull(charge: CardCharge, connector: CardConnector, context: ApplyContext, callbackReport?: CardChargeReport): Promise<CardApplyOutcome> {
+  /** command=check for one charge (our own pull: its answer is evidence). */
+  async check(charge: CardCharge, connector: CardConnector): Promise<CardChargeReport> {
     const card = this.openCard(charge);
     const report = await connector.check({ telco: charge.telco, ...card, declaredValue: charge.declaredValue, requestId: charge.requestId });
+    return { ...report, requestId: report.requestId ?? charge.requestId };
+  }
+
+  /**
+   * Checks the charge and applies the answer. Past the deadline, an answer
+   * that cannot be had is evidence too: "not found" (the provider never got
+   * the card) fails the charge, anything else sends it to a person.
+   */
+  async pull(charge: CardCharge, connector: CardConnector, context: ApplyContext, callbackReport?: CardChargeReport): Promise<CardApplyOutcome> {
+    let report: CardChargeReport;
+    try {
+      report = await this.check(charge, connector);
+    } catch (error) {
+      const evidence = this.evidenceOfCheckFailure(error);
+      // Before the deadline, no answer teaches nothing (the poller asks again); "not found" waits in the table.
+      if (evidence.kind === 'unreachable' && !context.pastDeadline) throw error;
+      return this.applyEvidence(charge, evidence, { ...context, payload: { error: (error as Error).name, message: (error as Error).message }, note: `check: ${(error as Error).message}`.slice(0, 500) });
+    }
     const payload = callbackReport ? { callback: callbackReport.raw, check: report.raw } : report.raw;
     const note =
       context.note ??
@@ -251,21 +292,31 @@ export class CardCharges {
           ? 'callback confirmed by check'
           : `callback said status ${callbackReport.providerStatus}; check says ${report.providerStatus} (applied)`
         : 'check');
-    return this.apply(charge, { ...report, requestId: report.requestId ?? charge.requestId }, card, { ...context, source: 'check', payload, note });
+    return this.apply(charge, report, this.openCard(charge), { ...context, source: 'check', payload, note });
+  }
+
+  /** What a failed check says: the provider does not know the charge (status 100 without trans_id), or nothing usable. */
+  private evidenceOfCheckFailure(error: unknown): Evidence {
+    if (error instanceof ProviderRefusedError && error.code === '100') return { kind: 'not-found' };
+    if (error instanceof ProviderError) return { kind: 'unreachable' };
+    throw error;
   }
 
   /**
-   * One pass of the card poller: claims PENDING charges that are due (FOR
-   * UPDATE SKIP LOCKED, so instances never share one) and checks each.
+   * One pass of the card poller: claims PENDING charges that are due, or past
+   * their deadline with no check scheduled (FOR UPDATE SKIP LOCKED, so
+   * instances never share one), and checks each.
    */
   async pollDue(limit: number, isStopping: () => boolean = () => false): Promise<number> {
     const interval = `${this.pollIntervalMs} milliseconds`;
+    const deadline = `${this.deadlineMs} milliseconds`;
     const due = await this.prisma.$queryRaw<{ id: string }[]>`
       UPDATE "CardCharge" SET "nextPollAt" = now() + ${interval}::interval
       WHERE "id" IN (
         SELECT "id" FROM "CardCharge"
-        WHERE "status" = 'PENDING' AND "nextPollAt" <= now()
-        ORDER BY "nextPollAt" LIMIT ${limit} FOR UPDATE SKIP LOCKED)
+        WHERE "status" = 'PENDING'
+          AND ("nextPollAt" <= now() OR ("nextPollAt" IS NULL AND COALESCE("deadlineAt", "createdAt" + ${deadline}::interval) <= now()))
+        ORDER BY "nextPollAt" NULLS FIRST LIMIT ${limit} FOR UPDATE SKIP LOCKED)
       RETURNING "id"`;
     for (const { id } of due) {
       if (isStopping()) break;
@@ -277,11 +328,13 @@ export class CardCharges {
   private async pollOne(cardChargeId: string) {
     const charge = await this.prisma.cardCharge.findUnique({ where: { id: cardChargeId } });
     if (!charge || charge.status !== 'PENDING') return;
+    const pastDeadline = this.pastDeadline(charge);
+    const context: ApplyContext = { cause: pastDeadline ? 'EXPIRY' : 'POLL', actor: CARD_POLLER_ACTOR, source: 'check', pastDeadline };
     try {
-      await this.pull(charge, await this.connector(charge.merchantId), { cause: 'POLL', actor: CARD_POLLER_ACTOR, source: 'check' });
+      await this.pull(charge, await this.connector(charge.merchantId), context);
     } catch (error) {
       if (error instanceof ProviderNotSupportedError) {
-        // This provider has no check: only its callback can settle the charge.
+        // This provider has no check: only its callback can settle the charge, until the deadline (then a person).
         await this.prisma.cardCharge.updateMany({ where: { id: cardChargeId, status: 'PENDING' }, data: { nextPollAt: null } });
         return;
       }
@@ -289,177 +342,162 @@ export class CardCharges {
     }
   }
 
-  // ---- callbacks ------------------------------------------------------------
-
-  /**
-   * /callbacks/card, GET or POST. The signature covers only partner key, code
-   * and serial, so a verified callback is a claim: recorded once per event key
-   * in the callback inbox (masked), judged (ids, forward-only, amounts), and
-   * confirmed by check before anything final where the provider has one.
-   */
-  async receiveCallback(callback: InboundCallback): Promise<CallbackReply> {
-    const log = this.deps.logger.child({ route: 'card', sourceIp: callback.sourceIp });
-    const lookup = locateCardCallback(callback);
-    if (!lookup?.requestId || !isReference(lookup.requestId)) {
-      log.warn('card callback without a well-formed request_id; refused');
-      return jsonReply(400, 'missing or malformed request_id');
-    }
-    const charge = await this.prisma.cardCharge.findUnique({ where: { requestId: lookup.requestId } });
-    if (!charge) {
-      log.warn({ requestId: lookup.requestId }, 'card callback for a charge we do not know');
-      return jsonReply(404, 'unknown request_id');
-    }
-    const connector = await this.connector(charge.merchantId);
-    const allowed = await this.accounts.callbackAllowList(charge.merchantId, 'CARD');
-    if (allowed && !allowed.includes(callback.sourceIp)) {
-      log.warn({ cardChargeId: charge.id }, 'card callback from an address outside the allow-list; refused');
-      return connector.reject({ ok: false, reason: 'source-ip', detail: `${callback.sourceIp} is not an allowed callback source` });
-    }
-    const verdict = connector.verifyCallback(callback);
-    if (!verdict.ok) {
-      log.warn({ cardChargeId: charge.id, reason: verdict.reason, detail: verdict.detail }, 'refused a card callback');
-      return connector.reject(verdict);
-    }
-    const { report } = verdict;
-
-    let inboxId: string;
-    try {
-      const row = await this.prisma.callbackInbox.create({
-        data: {
-          provider: 'CARD',
-          eventKey: verdict.callback.eventKey,
-          merchantId: charge.merchantId,
-          method: callback.method,
-          sourceIp: callback.sourceIp,
-          // The parsed payload with code, serial and sign masked: the raw request holds the card in clear.
-          body: JSON.stringify(report.raw),
-        },
-        select: { id: true },
-      });
-      inboxId = row.id;
-    } catch (error) {
-      if (!isUniqueViolation(error)) throw error;
-      log.info({ cardChargeId: charge.id, eventKey: verdict.callback.eventKey }, 'duplicate card callback; already recorded');
-      return connector.acknowledge();
-    }
-
-    const actor = `callback:card@${callback.sourceIp}`;
-    try {
-      const outcome = await this.applyCallback(charge, report, connector, actor);
-      const ignored = outcome.kind === 'rejected' || (outcome.kind === 'unchanged' && outcome.reason !== 'still-pending');
-      await this.prisma.callbackInbox.update({
-        where: { id: inboxId },
-        data: {
-          status: ignored ? 'IGNORED' : 'PROCESSED',
-          processedAt: new Date(),
-          attempts: 1,
-          lastError: outcome.kind === 'rejected' ? `${outcome.reason}: ${outcome.detail}`.slice(0, 500) : outcome.kind === 'unchanged' ? outcome.reason : null,
-        },
-      });
-    } catch (error) {
-      // Recorded but not applied (the check failed): the poller settles the charge by check, soon.
-      log.warn({ cardChargeId: charge.id, err: (error as Error).message }, 'card callback recorded but not applied; the poller will check');
-      await this.prisma.callbackInbox.update({ where: { id: inboxId }, data: { attempts: 1, lastError: String((error as Error).message).slice(0, 500) } });
-      await this.prisma.cardCharge.updateMany({ where: { id: charge.id, status: 'PENDING' }, data: { nextPollAt: new Date() } });
-    }
-    return connector.acknowledge();
-  }
-
-  private async applyCallback(charge: CardCharge, report: CardChargeReport, connector: CardConnector, actor: string): Promise<CardApplyOutcome> {
-    const judgement = judgeCardCallback(judgeStateOf(charge), report, { checkEnabled: connector.checkEnabled, source: 'callback' });
-    if (judgement.decision === 'accept' && judgement.confirmByCheck) {
-      return this.pull(charge, connector, { cause: 'CALLBACK', actor, source: 'check' }, report);
-    }
-    return this.apply(charge, report, this.openCard(charge), { cause: 'CALLBACK', actor, source: 'callback', payload: report.raw, note: 'callback (the provider has no check)' });
-  }
-
   // ---- the one place a charge changes ----------------------------------------
 
   /**
-   * Judges a report against the charge and writes what it allows: a move to a
-   * final status (with its event, then a publish), the provider's fields on a
-   * still-pending charge, or nothing. Rejections are logged, never applied.
+   * Judges a report against the charge (ids, figures), reads it as evidence,
+   * and writes what the decision table says. Reports about another charge,
+   * and replays of a recorded report with other figures, are refused.
    */
-  private async apply(charge: CardCharge, report: CardChargeReport, card: Card, context: ApplyContext): Promise<CardApplyOutcome> {
+  async apply(charge: CardCharge, report: CardChargeReport, card: Card, context: ApplyContext): Promise<CardApplyOutcome> {
     const log = this.deps.logger.child({ cardChargeId: charge.id, cause: context.cause, actor: context.actor });
     const judgement = judgeCardCallback(judgeStateOf(charge), report, { checkEnabled: false, source: context.source });
-    switch (judgement.decision) {
-      case 'reject': {
-        log.warn({ reason: judgement.reason, detail: judgement.detail, providerStatus: report.providerStatus }, 'refused a card report; nothing applied');
-        if (judgement.reason === 'unknown-status' && context.source === 'check' && charge.status === 'PENDING') {
-          // Our own pull said something the document does not list: keep it raw and visible, guess nothing.
-          await this.updatePending(charge.id, { providerStatus: report.providerStatus, providerMessage: providerMessageOf(report, card), submitted: true });
-        }
-        return { kind: 'rejected', status: charge.status, reason: judgement.reason, detail: judgement.detail };
-      }
-      case 'ignore': {
-        if (judgement.reason === 'duplicate') {
-          const conflict = replayConflict(charge, report);
-          if (conflict) {
-            log.warn({ detail: conflict }, 'refused a replayed card report with altered values; nothing applied');
-            return { kind: 'rejected', status: charge.status, reason: 'replayed-with-other-values', detail: conflict };
-          }
-          return { kind: 'unchanged', status: charge.status, reason: 'duplicate' };
-        }
-        if (context.source === 'check') {
-          await this.updatePending(charge.id, {
-            providerStatus: report.providerStatus,
-            providerMessage: providerMessageOf(report, card),
-            submitted: true,
-            ...(charge.transId === null && report.transId !== undefined ? { transId: report.transId } : {}),
-          });
-        }
-        return { kind: 'unchanged', status: charge.status, reason: 'still-pending' };
-      }
-      case 'accept':
-        return this.settle(charge, report, judgement.to, card, context);
-      default: {
-        const unhandled: never = judgement;
-        throw new Error(`unhandled judgement ${JSON.stringify(unhandled)}`);
-      }
+    if (judgement.decision === 'reject' && notAboutThisCharge.has(judgement.reason)) {
+      log.warn({ reason: judgement.reason, detail: judgement.detail }, 'refused a card report about another charge; nothing applied');
+      return { kind: 'rejected', status: charge.status, reason: judgement.reason, detail: judgement.detail };
     }
+    const conflict = judgement.decision === 'ignore' && judgement.reason === 'duplicate' ? replayConflict(charge, report) : null;
+    if (conflict && context.source === 'callback') {
+      log.warn({ detail: conflict }, 'refused a replayed card report with altered values; nothing applied');
+      return { kind: 'rejected', status: charge.status, reason: 'replayed-with-other-values', detail: conflict };
+    }
+    // Our own check disagreeing with what we recorded is a contradiction for a person.
+    const evidence: Evidence = conflict ? { kind: 'inconsistent' } : cardEvidenceOf(judgement, report);
+    const outcome = await this.applyEvidence(charge, evidence, context, report, card);
+    if (judgement.decision === 'reject' && outcome.kind === 'unchanged') {
+      log.warn({ reason: judgement.reason, detail: judgement.detail, providerStatus: report.providerStatus }, 'refused a card report; nothing applied');
+      return { kind: 'rejected', status: charge.status, reason: judgement.reason, detail: judgement.detail };
+    }
+    return outcome;
   }
 
-  private async updatePending(cardChargeId: string, data: Prisma.CardChargeUpdateManyMutationInput) {
-    await this.prisma.cardCharge.updateMany({ where: { id: cardChargeId, status: 'PENDING' }, data });
+  /** Decides `evidence` for the charge as it is now and writes the decision (guarded by its status). */
+  async applyEvidence(charge: CardCharge, evidence: Evidence, context: ApplyContext, report?: CardChargeReport, card?: Card): Promise<CardApplyOutcome> {
+    let current = charge;
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const decision = decide({ subject: 'card', status: current.status, evidence, trust: 'evidence', cause: context.cause, pastDeadline: context.pastDeadline ?? false });
+      const written = await this.write(current, decision, context, report, card ?? this.openCard(current));
+      if (written) return written;
+      // The charge moved under us (a callback and the poller at once): decide again on what it is now.
+      current = await this.prisma.cardCharge.findUniqueOrThrow({ where: { id: charge.id } });
+    }
+    throw new ConcurrentUpdateError('card charge', charge.id);
   }
 
-  private async settle(charge: CardCharge, report: CardChargeReport, to: 'SUCCEEDED' | 'FAILED', card: Card, context: ApplyContext): Promise<CardApplyOutcome> {
-    const columns = settlementOf(charge, report, to, card);
+  /** Null when the charge was no longer in the status the decision was taken on. */
+  private async write(charge: CardCharge, decision: Decision, context: ApplyContext, report: CardChargeReport | undefined, card: Card): Promise<CardApplyOutcome | null> {
     const now = new Date();
-    const eventId = await this.prisma.$transaction(async (tx) => {
-      // Guarded by PENDING: a concurrent settlement (callback vs poller) makes this miss, and only one event is written.
-      const updated = await tx.cardCharge.updateMany({
-        where: { id: charge.id, status: 'PENDING' },
-        data: { ...columns, submitted: true, completedAt: now, nextPollAt: null },
-      });
-      if (updated.count !== 1) return null;
-      const event = await tx.cardChargeEvent.create({
-        data: {
-          cardChargeId: charge.id,
-          fromStatus: 'PENDING',
-          toStatus: to,
-          cause: context.cause,
-          actor: context.actor,
-          providerStatus: report.providerStatus,
-          payload: toJson(context.payload ?? report.raw),
-          note: context.note,
-          createdAt: now,
-        },
-        select: { id: true },
-      });
-      return event.id;
-    });
-    if (!eventId) {
-      const current = await this.prisma.cardCharge.findUniqueOrThrow({ where: { id: charge.id }, select: { status: true } });
-      return { kind: 'unchanged', status: current.status, reason: 'lost-race' };
+    const providerFields = report
+      ? { providerStatus: report.providerStatus, providerMessage: providerMessageOf(report, card), ...(charge.transId === null && report.transId !== undefined ? { transId: report.transId } : {}) }
+      : {};
+    switch (decision.kind) {
+      case 'keep': {
+        // A still-pending charge keeps the provider's latest word (raw, when the document does not show it); nothing else.
+        if (report && charge.status === 'PENDING' && context.source === 'check') {
+          const changed = Object.entries({ ...providerFields, submitted: true }).some(([key, value]) => (charge as Record<string, unknown>)[key] !== value);
+          if (changed) await this.guarded(charge.id, () => this.prisma.cardCharge.updateMany({ where: { id: charge.id, status: 'PENDING' }, data: { ...providerFields, submitted: true } }));
+        }
+        return { kind: 'unchanged', status: charge.status, reason: decision.rule === 'not-yet' ? 'still-pending' : decision.rule === 'success-confirmed-again' || decision.rule === 'closed-stays-closed' ? 'duplicate' : decision.rule };
+      }
+      case 'move': {
+        const to = decision.to;
+        if (to !== 'SUCCEEDED' && to !== 'FAILED' && to !== 'NEEDS_REVIEW') throw new Error(`a card charge cannot become ${to}`);
+        const columns =
+          to === 'NEEDS_REVIEW'
+            ? { ...providerFields, status: to, reviewReason: decision.reason!, reviewOpenedAt: now, submitted: true, nextPollAt: null }
+            : report
+              ? { ...settlementOf(charge, report, to, card), submitted: true, completedAt: now, nextPollAt: null, ...(charge.status === 'NEEDS_REVIEW' ? { reviewOpenedAt: null } : {}) }
+              : // No report to read figures from (the provider does not know the charge): only the status moves.
+                { status: to, completedAt: now, nextPollAt: null };
+        const eventId = await this.event(charge, columns, { from: charge.status, to, decision, context, report });
+        return eventId ? { kind: 'applied', status: to, eventId } : null;
+      }
+      case 'flag':
+      case 'record': {
+        // A review already open keeps its place in the queue (oldest first).
+        const review = decision.kind === 'flag' ? { reviewReason: decision.reason, ...(charge.reviewOpenedAt ? {} : { reviewOpenedAt: now }) } : {};
+        const eventId = await this.event(charge, review, { from: charge.status, to: charge.status, decision, context, report });
+        if (eventId && decision.kind === 'flag') this.deps.logger.warn({ cardChargeId: charge.id, reason: decision.reason }, 'a report contradicts the card charge; flagged for review');
+        return eventId ? { kind: 'recorded', status: charge.status, eventId } : null;
+      }
+      case 'confirm':
+      case 'flag-payment':
+      case 'refuse':
+        throw new Error(`the card decision ${decision.rule} is not for a report`);
+      default: {
+        const unhandled: never = decision;
+        throw new Error(`unhandled decision ${JSON.stringify(unhandled)}`);
+      }
     }
-    this.publish({ cardChargeId: charge.id, merchantId: charge.merchantId, eventId, status: to, at: now.toISOString() });
-    return { kind: 'applied', status: to, eventId };
+  }
+
+  /** The charge's columns (guarded by `from`) and one event, in one transaction; published after the commit. */
+  private async event(
+    charge: CardCharge,
+    columns: Prisma.CardChargeUpdateManyMutationInput,
+    change: { from: CardCharge['status']; to: CardCharge['status']; decision: Decision; context: ApplyContext; report?: CardChargeReport },
+  ): Promise<string | null> {
+    const now = new Date();
+    const eventId = await this.guarded(charge.id, () =>
+      this.prisma.$transaction(async (tx) => {
+        const updated = await tx.cardCharge.updateMany({ where: { id: charge.id, status: change.from }, data: columns });
+        if (updated.count !== 1) return null;
+        const event = await tx.cardChargeEvent.create({
+          data: {
+            cardChargeId: charge.id,
+            fromStatus: change.from,
+            toStatus: change.to,
+            cause: change.context.cause,
+            actor: change.context.actor,
+            providerStatus: change.report?.providerStatus,
+            payload: toJson(change.context.payload ?? change.report?.raw),
+            note: change.context.note ?? ruleText(change.decision.rule),
+            createdAt: now,
+          },
+          select: { id: true },
+        });
+        return event.id;
+      }),
+    );
+    if (eventId) this.publish({ cardChargeId: charge.id, merchantId: charge.merchantId, eventId, status: change.to, at: now.toISOString() });
+    return eventId;
+  }
+
+  private async guarded<T>(cardChargeId: string, work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      if (isContention(error)) throw new ConcurrentUpdateError('card charge', cardChargeId, { cause: error });
+      throw error;
+    }
   }
 
   private publish(message: CardChargeChanged) {
     this.deps.pubsub.publish('cardCharge:changed', message.cardChargeId, message);
+  }
+}
+
+/** A judged card report as evidence for the decision table (documented statuses only: 1/2 moved, 3/4/100 refused, 99 pending). */
+export function cardEvidenceOf(judgement: CardCallbackJudgement, report: CardChargeReport): Evidence {
+  if (judgement.decision === 'reject') {
+    if (judgement.reason === 'unknown-status') return { kind: 'unknown' };
+    // About a charge that is final already: the report's own word, for the table to call agreement, contradiction or late payment.
+    if (judgement.reason !== 'already-final') return { kind: 'inconsistent' };
+  }
+  if (judgement.decision === 'ignore' && judgement.reason === 'still-pending') return { kind: 'pending' };
+  switch (report.status) {
+    case 'SUCCEEDED':
+      return { kind: 'moved' };
+    case 'FAILED':
+      return { kind: 'refused' };
+    case 'PENDING':
+      return { kind: 'pending' };
+    case null:
+      return { kind: 'unknown' };
+    default: {
+      const unhandled: never = report.status;
+      throw new Error(`unhandled card status ${String(unhandled)}`);
+    }
   }
 }
 
@@ -468,8 +506,10 @@ function storedResult(result: CardChargeStoredResult): StoredResult {
   return result as unknown as StoredResult;
 }
 
-function replay(result: CardChargeStoredResult): { cardChargeId: string } {
+function replay(result: CardChargeStoredResult | { kind: 'order'; orderId: string }): { cardChargeId: string } {
   if (result.kind === 'cardCharge') return { cardChargeId: result.cardChargeId };
+  // A submission whose process died after creating the charge: the key holds the charge's id (settled by check).
+  if (result.kind === 'order') return { cardChargeId: result.orderId };
   if (result.kind === 'error') throw rehydrateError(result.error);
   throw new Error('this idempotency key belongs to another kind of operation');
 }

@@ -3,7 +3,10 @@
 // result replayed; a retry while it is in flight waits for it (then gets a
 // conflict if it is still running); the same key with a different input is
 // refused. The unique (merchant, key) row is the lock, so it holds across
-// instances sharing one database.
+// instances sharing one database. The lock is a lease: a claim whose process
+// died before it created anything is released after CLAIM_LEASE_MS, not kept
+// for the key's whole lifetime; once something exists (the order, the card
+// charge), the key stays tied to it and a retry is handed that.
 import { createHash } from 'node:crypto';
 import type { Prisma, PrismaClient } from '../generated/prisma/client.js';
 
@@ -51,7 +54,17 @@ export interface IdempotencyOptions {
   ttlHours: number;
   /** How long a retry waits for an in-flight first request before answering "conflict". */
   waitMs?: number;
+  /** How long a claim that created nothing yet is held before it counts as abandoned (its process died). */
+  claimLeaseMs?: number;
 }
+
+/**
+ * Between the claim and the row it creates (order, card charge) a request
+ * only reads its account and validates: a minute is far longer than that
+ * takes, so a claim older than this with nothing attached belongs to a
+ * process that died.
+ */
+export const CLAIM_LEASE_MS = 60_000;
 
 const isUniqueViolation = (error: unknown) => (error as { code?: string })?.code === 'P2002' || /unique constraint/i.test(String((error as Error)?.message));
 
@@ -84,6 +97,11 @@ export class Idempotency {
       }
       if (existing.requestHash !== requestHash) throw new IdempotencyKeyReusedError(key);
       if (existing.state === 'COMPLETED' && existing.result) return { kind: 'replay', result: existing.result as StoredResult };
+      if (!existing.orderId && Date.now() - existing.createdAt.getTime() > (this.options.claimLeaseMs ?? CLAIM_LEASE_MS)) {
+        // Its process died before creating anything (a crash between the claim and the insert): release it, claim again.
+        await this.prisma.idempotencyKey.deleteMany({ where: { id: existing.id, state: 'IN_PROGRESS', orderId: null } });
+        continue;
+      }
       // The first request died after creating its order (a crash between two
       // steps): the order exists and reconciliation settles it, so hand it out.
       if (existing.orderId && Date.now() - existing.createdAt.getTime() > STALE_IN_PROGRESS_MS) {
@@ -101,7 +119,7 @@ export class Idempotency {
     });
   }
 
-  /** Links the key to the order as soon as the order row exists. */
+  /** Links the key to what it created (an order, a card charge) as soon as that row exists. */
   async attachOrder(recordId: string, orderId: string) {
     await this.prisma.idempotencyKey.update({ where: { id: recordId }, data: { orderId } });
   }

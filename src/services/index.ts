@@ -12,6 +12,7 @@ import { OrderTransitions } from './order-transitions.js';
 import { Orders } from './orders.js';
 import { ProviderAccounts, type SandboxAccess } from './provider-accounts.js';
 import { CallbackInbox } from './callback-inbox.js';
+import { createInboundPipeline } from '../callbacks/index.js';
 import { createDatabaseNonceSource } from './nonces.js';
 import { ProviderReads } from './provider-reads.js';
 import { CardCharges } from './card-charges.js';
@@ -55,12 +56,15 @@ export function createServices(deps: ServiceDeps) {
   const orders = new Orders(prisma, providerAccounts, transitions, idempotency, logger, {
     publicUrl: deps.publicUrl,
     orderTtlMinutes: config.ORDER_TTL_MINUTES,
+    payoutDeadlineMinutes: config.PAYOUT_DEADLINE_MINUTES,
     firstPollAfterMs: Math.min(config.POLL_INTERVAL_MS, 30_000),
   });
-  const callbacks = new CallbackInbox(prisma, providerAccounts, orders, transitions, logger);
+  const inbox = new CallbackInbox(prisma, logger);
   const providerReads = new ProviderReads(providerAccounts);
   const cardCharges = new CardCharges(deps, providerAccounts, idempotency);
   const bank = createBankServices(deps, { providerAccounts, transitions, idempotency });
+  // The one inbound pipeline: order callbacks, card callbacks and the bank webhook.
+  const callbacks = createInboundPipeline({ prisma, logger, config, inbox, providerAccounts, orders, transitions, cardCharges, bank });
   const clientTokens = new ClientTokens(prisma, pubsub, {
     defaultTtlMinutes: config.CLIENT_TOKEN_TTL_MINUTES,
     publicUrl: deps.publicUrl,
@@ -68,7 +72,7 @@ export function createServices(deps: ServiceDeps) {
   });
   const review = createReviewServices(prisma, pubsub, transitions);
   const webhooks = createWebhookServices({ prisma, pubsub, logger, config, sealedBox: deps.sealedBox });
-  return { pubsub, apiKeys, merchants, providerAccounts, providerReads, idempotency, transitions, orders, callbacks, cardCharges, bank, clientTokens, review, webhooks };
+  return { pubsub, apiKeys, merchants, providerAccounts, providerReads, idempotency, transitions, orders, callbacks, inbox, cardCharges, bank, clientTokens, review, webhooks };
 }
 
 export type Services = ReturnType<typeof createServices>;

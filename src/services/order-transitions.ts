@@ -1,16 +1,19 @@
-// The one place an order's status changes: whatever the cause (API answer,
-// callback, poll, match, expiry, a human), the change goes through
-// `transition`, which asks the domain whether it is allowed, writes the order
-// and its event in one transaction guarded by the status it read, and
-// publishes after the commit.
+// The one place an order's status changes. Whatever the cause (API answer,
+// callback, poll, match, expiry, a human), the report is read as evidence and
+// decided by the domain's decision table (domain/decision-policy.ts); the
+// decision is written with its event in one transaction guarded by the status
+// it was decided on, and published after the commit. A decision taken on a
+// status that changed meanwhile is taken again on the new one.
 import type { Prisma, PrismaClient } from '../generated/prisma/client.js';
 import { directionOf, type OrderKind, type StatusReport } from '../providers/types.js';
-import { judgeTransition, settle, isFinal, type OrderStatus, type ReviewReason } from '../domain/order-status.js';
+import { judgeTransition, isFinal, type OrderStatus, type ReviewReason } from '../domain/order-status.js';
+import { decide, evidenceOf, ruleText, type Decision, type DecisionCause, type Evidence, type Subject } from '../domain/decision-policy.js';
+import { ConcurrentUpdateError, isContention } from '../domain/errors.js';
 import type { AppPubSub, OrderChanged } from '../pubsub.js';
 import type { Logger } from '../logger.js';
 import { observe } from '../observability.js';
 
-export type EventCause = 'API' | 'CALLBACK' | 'POLL' | 'MATCH' | 'EXPIRY' | 'MANUAL';
+export type EventCause = DecisionCause;
 
 export interface TransitionRequest {
   orderId: string;
@@ -23,6 +26,8 @@ export interface TransitionRequest {
   note?: string;
   /** Other columns to write with the change (provider reference, settled amount, …). */
   changes?: Prisma.OrderUpdateManyMutationInput;
+  /** The reason a review is opened with, when `to` is NEEDS_REVIEW. */
+  reviewReason?: ReviewReason;
   /**
    * Only from this status, the one the caller decided on (a person's review decision):
    * from any other, 'stale' (recordEvent: StaleOrderError) and nothing is written.
@@ -48,21 +53,52 @@ export type TransitionOutcome =
   /** Not in `expectedFrom` (any more): nothing written. */
   | { kind: 'stale'; status: OrderStatus };
 
-/** A report of "succeeded" for money coming in is checked against the amount expected. */
-export function targetForReport(order: { kind: OrderKind; amount: bigint }, report: StatusReport): { to: OrderStatus; reviewReason?: ReviewReason } | null {
-  if (report.status === null) return null;
-  if (report.status === 'SUCCEEDED' && directionOf[order.kind] === 'IN') {
-    const verdict = settle(order.amount, report.amount);
-    return { to: verdict.status, reviewReason: verdict.reason };
-  }
-  return { to: report.status };
+/** What a report (or a person) asks of an order, for the decision table. */
+export interface DecideRequest {
+  orderId: string;
+  evidence: Evidence;
+  /** `claim`: an unsigned report; the table answers "confirm" and nothing is written. */
+  trust?: 'evidence' | 'claim';
+  cause: EventCause;
+  actor: string;
+  /** The order's deadline has passed (the poller says so). */
+  pastDeadline?: boolean;
+  rawStatus?: string;
+  payload?: unknown;
+  /** Replaces the decision row's words in the event note. */
+  note?: string;
+  /** Columns written with whatever the decision writes (provider reference, fee …). */
+  changes?: Prisma.OrderUpdateManyMutationInput;
 }
+
+export type DecideOutcome =
+  | { kind: 'applied'; decision: Decision; from: OrderStatus; to: OrderStatus; eventId: string }
+  /** An event was written without a status change (a contradiction recorded, a review flag). */
+  | { kind: 'recorded'; decision: Decision; status: OrderStatus; eventId: string }
+  /** Nothing but the raw value (and `changes`) written. */
+  | { kind: 'kept'; decision: Decision; status: OrderStatus }
+  /** The table wants a status query first (an unsigned claim), or it is a second payment for the caller to flag. */
+  | { kind: 'deferred'; decision: Extract<Decision, { kind: 'confirm' | 'flag-payment' }>; status: OrderStatus }
+  | { kind: 'refused'; decision: Extract<Decision, { kind: 'refuse' }>; status: OrderStatus };
+
+/** Which column of the decision table an order's kind reads. */
+export const subjectOf = (kind: OrderKind): Subject => (directionOf[kind] === 'OUT' ? 'payout' : 'collect');
 
 /** JSON-safe copy of a provider payload: bigints become strings. */
 export function toJson(value: unknown): Prisma.InputJsonValue | undefined {
   if (value === undefined) return undefined;
   return JSON.parse(JSON.stringify(value, (_key, v) => (typeof v === 'bigint' ? v.toString() : v))) as Prisma.InputJsonValue;
 }
+
+/** The columns a report carries beside its status. */
+export function reportColumns(report: StatusReport): Prisma.OrderUpdateManyMutationInput {
+  return {
+    ...(report.providerReference ? { providerReference: report.providerReference } : {}),
+    ...(report.fee !== undefined ? { fee: report.fee } : {}),
+  };
+}
+
+const ATTEMPTS = 5;
 
 export class OrderTransitions {
   constructor(
@@ -71,17 +107,102 @@ export class OrderTransitions {
     private readonly logger: Logger,
   ) {}
 
+  /** Reads a provider report as evidence and decides it (see `decide`). */
+  applyReport(
+    order: { id: string; kind: OrderKind; amount: bigint },
+    report: StatusReport,
+    cause: EventCause,
+    actor: string,
+    options: { pastDeadline?: boolean; note?: string; trust?: 'evidence' | 'claim'; changes?: Prisma.OrderUpdateManyMutationInput } = {},
+  ): Promise<DecideOutcome> {
+    if (report.status === null && !report.notFound) {
+      this.logger.warn({ orderId: order.id, rawStatus: report.rawStatus, cause }, 'provider reported a value its documents do not show; kept raw');
+    }
+    return this.decide({
+      orderId: order.id,
+      evidence: evidenceOf(report),
+      trust: options.trust,
+      cause,
+      actor,
+      pastDeadline: options.pastDeadline,
+      rawStatus: report.rawStatus,
+      payload: report.raw,
+      note: options.note,
+      changes: { ...options.changes, ...reportColumns(report) },
+    });
+  }
+
+  /** Decides `request.evidence` against the order as it is now, and writes the decision. */
+  async decide(request: DecideRequest): Promise<DecideOutcome> {
+    for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+      const order = await this.prisma.order.findUniqueOrThrow({ where: { id: request.orderId }, select: { status: true, merchantId: true, kind: true, amount: true, reviewOpenedAt: true } });
+      const status = order.status as OrderStatus;
+      const decision = decide({
+        subject: subjectOf(order.kind as OrderKind),
+        status,
+        expected: order.amount,
+        evidence: request.evidence,
+        trust: request.trust ?? 'evidence',
+        cause: request.cause,
+        pastDeadline: request.pastDeadline ?? false,
+      });
+      const note =
+        request.note ??
+        (decision.kind === 'move' && decision.settledAmount !== undefined
+          ? `${ruleText(decision.rule)} (${decision.settledAmount} received, ${order.amount} expected)`
+          : ruleText(decision.rule));
+      switch (decision.kind) {
+        case 'confirm':
+        case 'flag-payment':
+          return { kind: 'deferred', decision, status };
+        case 'refuse':
+          this.logger.warn({ orderId: request.orderId, status, cause: request.cause, actor: request.actor, why: decision.why }, 'refused a decision on an order');
+          return { kind: 'refused', decision, status };
+        case 'keep': {
+          const data = { ...request.changes, ...(request.rawStatus ? { rawStatus: request.rawStatus } : {}) };
+          if (Object.keys(data).length > 0) await this.guarded(() => this.prisma.order.updateMany({ where: { id: request.orderId, status }, data }), request.orderId);
+          return { kind: 'kept', decision, status };
+        }
+        case 'move': {
+          const written = await this.write(request, order.merchantId, status, decision.to, note, {
+            ...request.changes,
+            ...(decision.settledAmount !== undefined ? { settledAmount: decision.settledAmount } : {}),
+            ...(decision.reason ? { reviewReason: decision.reason } : {}),
+          });
+          if (!written) continue;
+          return { kind: 'applied', decision, from: status, to: decision.to, eventId: written };
+        }
+        case 'flag':
+        case 'record': {
+          // A review already open keeps its place in the queue (oldest first).
+          const review = decision.kind === 'flag' ? { reviewReason: decision.reason, ...(order.reviewOpenedAt ? {} : { reviewOpenedAt: new Date() }) } : {};
+          const written = await this.write(request, order.merchantId, status, status, note, { ...request.changes, ...review });
+          if (!written) continue;
+          if (decision.kind === 'flag') this.logger.warn({ orderId: request.orderId, status, reason: decision.reason, cause: request.cause }, 'a report contradicts the order; flagged for review');
+          return { kind: 'recorded', decision, status, eventId: written };
+        }
+        default: {
+          const unhandled: never = decision;
+          throw new Error(`unhandled decision ${JSON.stringify(unhandled)}`);
+        }
+      }
+    }
+    throw new ConcurrentUpdateError('order', request.orderId);
+  }
+
+  /**
+   * A status change asked for by name (a person's decision, our own orders).
+   * The domain's transition rules still apply; the decision table is for reports.
+   */
   async transition(request: TransitionRequest): Promise<TransitionOutcome> {
-    // Optimistic: the update only lands if the status is still the one judged.
-    // A concurrent change makes it miss; read again and judge again.
-    for (let attempt = 0; attempt < 5; attempt++) {
+    for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
       const order = await this.prisma.order.findUniqueOrThrow({ where: { id: request.orderId }, select: { status: true, merchantId: true } });
       const from = order.status as OrderStatus;
       if (request.expectedFrom && from !== request.expectedFrom) return { kind: 'stale', status: from };
       const verdict = judgeTransition(from, request.to);
       if (verdict.kind === 'noop') {
         if (request.changes || request.rawStatus) {
-          await this.prisma.order.updateMany({ where: { id: request.orderId, status: from }, data: { ...request.changes, rawStatus: request.rawStatus } });
+          await this.guarded(() => this.prisma.order.updateMany({ where: { id: request.orderId, status: from }, data: { ...request.changes, rawStatus: request.rawStatus } }), request.orderId);
         }
         return { kind: 'noop', status: from };
       }
@@ -89,45 +210,83 @@ export class OrderTransitions {
         this.logger.warn({ orderId: request.orderId, from, to: request.to, cause: request.cause, actor: request.actor, reason: verdict.reason }, 'refused an order transition');
         return { kind: 'refused', from, to: request.to, reason: verdict.reason };
       }
-      const now = new Date();
-      const eventId = await this.prisma.$transaction(async (tx) => {
-        const updated = await tx.order.updateMany({
-          where: { id: request.orderId, status: from },
-          data: {
-            ...request.changes,
-            status: request.to,
-            rawStatus: request.rawStatus,
-            completedAt: isFinal(request.to) ? now : undefined,
-            nextPollAt: isFinal(request.to) || request.to === 'NEEDS_REVIEW' ? null : undefined,
-            // Entering review puts the order in the review queue; leaving it (a person decided) takes it out.
-            reviewOpenedAt: request.to === 'NEEDS_REVIEW' ? now : from === 'NEEDS_REVIEW' ? null : undefined,
-          },
-        });
-        if (updated.count !== 1) return null;
-        await request.alongside?.(tx);
-        const event = await tx.orderEvent.create({
-          data: {
-            orderId: request.orderId,
-            merchantId: order.merchantId,
-            fromStatus: from,
-            toStatus: request.to,
-            cause: request.cause,
-            actor: request.actor,
-            rawStatus: request.rawStatus,
-            payload: toJson(request.payload),
-            note: request.note,
-            createdAt: now,
-          },
-          select: { id: true },
-        });
-        return event.id;
-      });
+      const changes = { ...request.changes, ...(request.reviewReason ? { reviewReason: request.reviewReason } : {}) };
+      const eventId = await this.write(request, order.merchantId, from, request.to, request.note, changes);
       if (!eventId) continue;
-      this.publish({ orderId: request.orderId, merchantId: order.merchantId, eventId, status: request.to, at: now.toISOString() });
-      observe.orderTransition({ status: request.to, cause: request.cause });
       return { kind: 'applied', from, to: request.to, eventId };
     }
-    throw new Error(`order ${request.orderId} kept changing under us; gave up after 5 attempts`);
+    throw new ConcurrentUpdateError('order', request.orderId);
+  }
+
+  /**
+   * Writes the order (guarded by `from`) and one event, then publishes. Null
+   * when the order is no longer `from` (decide again).
+   */
+  private async write(
+    request: { orderId: string; cause: EventCause; actor: string; rawStatus?: string; payload?: unknown; alongside?: (tx: Prisma.TransactionClient) => Promise<void> },
+    merchantId: string,
+    from: OrderStatus,
+    to: OrderStatus,
+    note: string | undefined,
+    changes: Prisma.OrderUpdateManyMutationInput,
+  ): Promise<string | null> {
+    const now = new Date();
+    const moves = from !== to;
+    const eventId = await this.guarded(
+      () =>
+        this.prisma.$transaction(async (tx) => {
+          const updated = await tx.order.updateMany({
+            where: { id: request.orderId, status: from },
+            data: {
+              ...changes,
+              ...(request.rawStatus ? { rawStatus: request.rawStatus } : {}),
+              ...(moves
+                ? {
+                    status: to,
+                    completedAt: isFinal(to) ? now : undefined,
+                    nextPollAt: isFinal(to) || to === 'NEEDS_REVIEW' ? null : undefined,
+                    // Entering review puts the order in the review queue; leaving it (a person decided) takes it out.
+                    reviewOpenedAt: to === 'NEEDS_REVIEW' ? now : from === 'NEEDS_REVIEW' ? null : undefined,
+                  }
+                : {}),
+            },
+          });
+          if (updated.count !== 1) return null;
+          await request.alongside?.(tx);
+          const event = await tx.orderEvent.create({
+            data: {
+              orderId: request.orderId,
+              merchantId,
+              fromStatus: from,
+              toStatus: to,
+              cause: request.cause,
+              actor: request.actor,
+              rawStatus: request.rawStatus,
+              payload: toJson(request.payload),
+              note,
+              createdAt: now,
+            },
+            select: { id: true },
+          });
+          return event.id;
+        }),
+      request.orderId,
+    );
+    if (eventId) {
+      this.publish({ orderId: request.orderId, merchantId, eventId, status: to, at: now.toISOString() });
+      if (moves) observe.orderTransition({ status: to, cause: request.cause });
+    }
+    return eventId;
+  }
+
+  /** Losing to a busy database is a typed, retryable failure, never "Unexpected error.". */
+  private async guarded<T>(work: () => Promise<T>, orderId: string): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      if (isContention(error)) throw new ConcurrentUpdateError('order', orderId, { cause: error });
+      throw error;
+    }
   }
 
   /**
@@ -138,66 +297,37 @@ export class OrderTransitions {
    */
   async recordEvent(request: Omit<TransitionRequest, 'to'> & { review?: { open: ReviewReason } | { close: true } }): Promise<{ eventId: string; status: OrderStatus }> {
     const now = new Date();
-    const { eventId, status, merchantId } = await this.prisma.$transaction(async (tx) => {
-      const order = await tx.order.findUniqueOrThrow({ where: { id: request.orderId }, select: { status: true, merchantId: true } });
-      const review = request.review === undefined ? {} : 'open' in request.review ? { reviewReason: request.review.open, reviewOpenedAt: now } : { reviewOpenedAt: null };
-      const closing = request.review !== undefined && 'close' in request.review;
-      const guard = request.expectedFrom ? { status: request.expectedFrom, ...(closing ? { reviewOpenedAt: { not: null } } : {}) } : {};
-      const updated = await tx.order.updateMany({ where: { id: request.orderId, ...guard }, data: { ...request.changes, ...review, ...(request.rawStatus ? { rawStatus: request.rawStatus } : {}) } });
-      if (updated.count !== 1) throw new StaleOrderError(request.orderId);
-      await request.alongside?.(tx);
-      const event = await tx.orderEvent.create({
-        data: {
-          orderId: request.orderId,
-          merchantId: order.merchantId,
-          fromStatus: order.status,
-          toStatus: order.status,
-          cause: request.cause,
-          actor: request.actor,
-          rawStatus: request.rawStatus,
-          payload: toJson(request.payload),
-          note: request.note,
-          createdAt: now,
-        },
-        select: { id: true },
-      });
-      return { eventId: event.id, status: order.status as OrderStatus, merchantId: order.merchantId };
-    });
+    const { eventId, status, merchantId } = await this.guarded(
+      () =>
+        this.prisma.$transaction(async (tx) => {
+          const order = await tx.order.findUniqueOrThrow({ where: { id: request.orderId }, select: { status: true, merchantId: true } });
+          const review = request.review === undefined ? {} : 'open' in request.review ? { reviewReason: request.review.open, reviewOpenedAt: now } : { reviewOpenedAt: null };
+          const closing = request.review !== undefined && 'close' in request.review;
+          const guard = request.expectedFrom ? { status: request.expectedFrom, ...(closing ? { reviewOpenedAt: { not: null } } : {}) } : {};
+          const updated = await tx.order.updateMany({ where: { id: request.orderId, ...guard }, data: { ...request.changes, ...review, ...(request.rawStatus ? { rawStatus: request.rawStatus } : {}) } });
+          if (updated.count !== 1) throw new StaleOrderError(request.orderId);
+          await request.alongside?.(tx);
+          const event = await tx.orderEvent.create({
+            data: {
+              orderId: request.orderId,
+              merchantId: order.merchantId,
+              fromStatus: order.status,
+              toStatus: order.status,
+              cause: request.cause,
+              actor: request.actor,
+              rawStatus: request.rawStatus,
+              payload: toJson(request.payload),
+              note: request.note,
+              createdAt: now,
+            },
+            select: { id: true },
+          });
+          return { eventId: event.id, status: order.status as OrderStatus, merchantId: order.merchantId };
+        }),
+      request.orderId,
+    );
     this.publish({ orderId: request.orderId, merchantId, eventId, status, at: now.toISOString() });
     return { eventId, status };
-  }
-
-  /** Applies what a provider reported; unknown statuses are kept raw and change nothing. */
-  async applyReport(
-    order: { id: string; kind: OrderKind; amount: bigint },
-    report: StatusReport,
-    cause: EventCause,
-    actor: string,
-    extra: Prisma.OrderUpdateManyMutationInput = {},
-  ): Promise<TransitionOutcome | { kind: 'unknown-status'; rawStatus: string }> {
-    const target = targetForReport(order, report);
-    const changes: Prisma.OrderUpdateManyMutationInput = {
-      ...extra,
-      ...(report.providerReference ? { providerReference: report.providerReference } : {}),
-      ...(report.fee !== undefined ? { fee: report.fee } : {}),
-    };
-    if (!target) {
-      this.logger.warn({ orderId: order.id, rawStatus: report.rawStatus, cause }, 'provider reported a status we do not know; order left as it is');
-      await this.prisma.order.update({ where: { id: order.id }, data: { ...changes, rawStatus: report.rawStatus } });
-      return { kind: 'unknown-status', rawStatus: report.rawStatus };
-    }
-    if (report.amount !== undefined && report.amount !== order.amount) changes.settledAmount = report.amount;
-    if (target.reviewReason) changes.reviewReason = target.reviewReason;
-    return this.transition({
-      orderId: order.id,
-      to: target.to,
-      cause,
-      actor,
-      rawStatus: report.rawStatus,
-      payload: report.raw,
-      note: target.reviewReason ? `amount received ${report.amount} differs from ${order.amount} expected (${target.reviewReason})` : undefined,
-      changes,
-    });
   }
 
   private publish(message: OrderChanged) {

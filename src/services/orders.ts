@@ -3,12 +3,12 @@
 // OrderTransitions; provider calls through the merchant's OrderConnector.
 import { randomBytes } from 'node:crypto';
 import type { PrismaClient } from '../generated/prisma/client.js';
-import { directionOf, type OrderConnector, type OrderKind, type Payee, type ProviderId, type OrderRef } from '../providers/types.js';
+import { directionOf, type OrderConnector, type OrderKind, type Payee, type ProviderId, type OrderRef, type StatusReport } from '../providers/types.js';
 import { ProviderAuthError, ProviderError, ProviderNotSupportedError, ProviderRefusedError, ProviderUnavailableError } from '../providers/errors.js';
-import { isFinal } from '../domain/order-status.js';
+import { ConcurrentUpdateError } from '../domain/errors.js';
 import type { Logger } from '../logger.js';
 import { Idempotency, IdempotencyConflictError, IdempotencyKeyReusedError, type StoredResult } from './idempotency.js';
-import { OrderTransitions, toJson, type EventCause } from './order-transitions.js';
+import { OrderTransitions, toJson, type DecideOutcome, type EventCause } from './order-transitions.js';
 import { ValidationError, NotFoundError } from '../schema/errors.js';
 import { MissingProviderAccountError } from './provider-accounts.js';
 
@@ -30,6 +30,19 @@ export interface CreateOrderCommand {
   merchantReference?: string;
   expiresInMinutes?: number;
   clientIp?: string;
+}
+
+/**
+ * The query parameter naming the merchant (and so the provider account) a
+ * callback is about: callbacks are located only within that account, never
+ * across merchants. Old callback URLs without it still work for lookups by our
+ * own request id (unique across merchants), not by the provider's reference.
+ */
+export const CALLBACK_MERCHANT_PARAM = 'merchant';
+
+/** Our callback URL for one order: the route, our request id, and the merchant it belongs to. */
+export function callbackUrlFor(publicUrl: string, merchantId: string, provider: ProviderId, gateway: string | null | undefined, requestId: string): string {
+  return `${publicUrl}/callbacks/${callbackRoute(provider, gateway)}?ref=${encodeURIComponent(requestId)}&${CALLBACK_MERCHANT_PARAM}=${merchantId}`;
 }
 
 /** Where each provider (or Payment Hub gateway) calls us back. */
@@ -54,11 +67,31 @@ export function newRequestId(): string {
 export interface OrdersOptions {
   publicUrl: () => string;
   orderTtlMinutes: number;
+  /** By when a payout must have a final word (PAYOUT_DEADLINE_MINUTES). */
+  payoutDeadlineMinutes: number;
   /** How soon the poller first looks at a new order. */
   firstPollAfterMs: number;
 }
 
-const errorTypes = { ProviderRefusedError, ProviderAuthError, ProviderUnavailableError, ProviderNotSupportedError, ValidationError, IdempotencyKeyReusedError, IdempotencyConflictError, MissingProviderAccountError };
+const errorTypes = { ProviderRefusedError, ProviderAuthError, ProviderUnavailableError, ProviderNotSupportedError, ValidationError, IdempotencyKeyReusedError, IdempotencyConflictError, MissingProviderAccountError, ConcurrentUpdateError };
+
+/** An order's row, as the services that settle it read it. */
+export type SettlableOrder = {
+  id: string;
+  merchantId: string;
+  provider: ProviderId;
+  kind: OrderKind;
+  requestId: string;
+  providerReference: string | null;
+  gateway: string | null;
+  amount: bigint;
+  createdAt: Date;
+  status: string;
+  submitted: boolean;
+  instructions?: unknown;
+  expiresAt?: Date | null;
+  deadlineAt?: Date | null;
+};
 
 export class Orders {
   constructor(
@@ -81,10 +114,12 @@ export class Orders {
       const connector = await this.connectors.orderConnector(merchantId, command.provider);
       if (!connector.kinds.includes(command.kind)) throw new ProviderNotSupportedError(command.provider, `${command.provider} does not do ${command.kind}`);
       const requestId = newRequestId();
-      const callbackUrl = `${this.options.publicUrl()}/callbacks/${callbackRoute(command.provider, command.gateway)}?ref=${requestId}`;
+      const callbackUrl = callbackUrlFor(this.options.publicUrl(), merchantId, command.provider, command.gateway, requestId);
       const problem = connector.validate?.({ ...input, requestId, callbackUrl });
       if (problem) throw new ValidationError(problem.message, problem.field);
       const expiresAt = directionOf[command.kind] === 'IN' ? new Date(Date.now() + (command.expiresInMinutes ?? this.options.orderTtlMinutes) * 60_000) : null;
+      // Nothing stays open for ever: collecting orders end at their expiry, payouts at PAYOUT_DEADLINE_MINUTES.
+      const deadlineAt = expiresAt ?? new Date(Date.now() + this.options.payoutDeadlineMinutes * 60_000);
       const order = await this.prisma.$transaction(async (tx) => {
         const created = await tx.order.create({
           data: {
@@ -99,6 +134,7 @@ export class Orders {
             description: command.description,
             payee: command.payee ? toJson(command.payee) : undefined,
             expiresAt,
+            deadlineAt,
             // Polled soon even if the provider call below never returns (a crash between two steps).
             nextPollAt: new Date(Date.now() + this.options.firstPollAfterMs),
           },
@@ -136,10 +172,10 @@ export class Orders {
         await this.transitions.applyReport(order, result.report, 'API', actor);
       } catch (error) {
         if (error instanceof ProviderRefusedError || error instanceof ProviderNotSupportedError || (error instanceof ProviderError && error.kind === 'auth')) {
-          // The provider said no: nothing moved. The order is kept, FAILED, for the record.
-          await this.transitions.transition({
+          // A documented refusal: nothing was created, nothing moved. The order is kept, FAILED, for the record.
+          await this.transitions.decide({
             orderId: order.id,
-            to: 'FAILED',
+            evidence: { kind: 'refused' },
             cause: 'API',
             actor,
             rawStatus: error instanceof ProviderRefusedError ? error.code : error.kind,
@@ -182,33 +218,79 @@ export class Orders {
   /** Asks the provider now and applies the answer. */
   async refresh(merchantId: string, orderId: string, actor: string) {
     const order = await this.loadOwned(merchantId, orderId);
-    await this.reconcile(order, 'POLL', actor);
+    await this.reconcile(order, 'POLL', actor, { pastDeadline: this.pastDeadline(order) });
     return order.id;
   }
 
-  /** Status query + apply; used by refresh, the poller, and callbacks that must be confirmed by pull. */
+  /**
+   * By when the order must have a final word: a collecting order's expiry
+   * (deadlineAt mirrors it), a payout's deadline, or for payouts made before
+   * deadlines existed, PAYOUT_DEADLINE_MINUTES after creation.
+   */
+  deadlineOf(order: Pick<SettlableOrder, 'kind' | 'createdAt' | 'expiresAt' | 'deadlineAt'>): Date {
+    return order.expiresAt ?? order.deadlineAt ?? new Date(order.createdAt.getTime() + this.options.payoutDeadlineMinutes * 60_000);
+  }
+
+  pastDeadline(order: Pick<SettlableOrder, 'kind' | 'createdAt' | 'expiresAt' | 'deadlineAt' | 'status'>, now = new Date()): boolean {
+    return (order.status === 'PENDING' || order.status === 'PROCESSING') && this.deadlineOf(order) <= now;
+  }
+
+  /**
+   * Status query, then the decision table on its answer; used by refresh, the
+   * poller, and callbacks that must be confirmed by pull. Closed orders are
+   * asked too when a caller wants (a callback about them may be a late payment).
+   * Past the deadline, an answer we cannot use is itself evidence ("unconfirmed").
+   */
   async reconcile(
-    order: { id: string; merchantId: string; provider: ProviderId; kind: OrderKind; requestId: string; providerReference: string | null; gateway: string | null; amount: bigint; createdAt: Date; status: string; submitted: boolean },
+    order: SettlableOrder,
     cause: EventCause,
     actor: string,
-    payload?: unknown,
-    /** The merchant's connector when the caller already built one (a callback just verified with it). */
-    connector?: OrderConnector,
-  ) {
-    if (isFinal(order.status as never)) return { kind: 'noop' as const };
+    options: {
+      /** The callback behind this query, stored beside the provider's answer. */
+      payload?: unknown;
+      /** The merchant's connector when the caller already built one (a callback just verified with it). */
+      connector?: OrderConnector;
+      pastDeadline?: boolean;
+    } = {},
+  ): Promise<DecideOutcome | { kind: 'no-provider' }> {
+    if (order.kind === 'BANK_TRANSFER') return { kind: 'no-provider' };
+    let report: StatusReport;
+    try {
+      report = await this.ask(order, options.connector);
+    } catch (error) {
+      // Past the deadline, no usable answer is itself the evidence: the order goes to a person.
+      const unusable = error instanceof ProviderError || error instanceof MissingProviderAccountError;
+      if (!(unusable && options.pastDeadline)) throw error;
+      return this.transitions.decide({
+        orderId: order.id,
+        evidence: { kind: 'unreachable' },
+        cause,
+        actor,
+        pastDeadline: true,
+        payload: { error: (error as Error).name, message: (error as Error).message },
+        note: `no usable answer at the deadline: ${(error as Error).message}`.slice(0, 500),
+      });
+    }
+    const withCallback = options.payload === undefined ? report : { ...report, raw: { query: report.raw, callback: options.payload } };
+    return this.transitions.applyReport(order, withCallback, cause, actor, { pastDeadline: options.pastDeadline });
+  }
+
+  /** The provider's status query for one order (its answer is the evidence; nothing is decided here). */
+  async ask(order: SettlableOrder, connector?: OrderConnector): Promise<StatusReport> {
     connector ??= await this.connectors.orderConnector(order.merchantId, order.provider);
     const report = await connector.queryStatus(toOrderRef(order));
-    if (!order.submitted) await this.prisma.order.update({ where: { id: order.id }, data: { submitted: true } });
-    return this.transitions.applyReport(order, payload === undefined ? report : { ...report, raw: { query: report.raw, callback: payload } }, cause, actor);
+    // The provider knows it: whatever our create call heard, it reached them.
+    if (!order.submitted && !report.notFound) await this.prisma.order.update({ where: { id: order.id }, data: { submitted: true } });
+    return report;
   }
 
   async cancel(merchantId: string, orderId: string, actor: string) {
     const order = await this.loadOwned(merchantId, orderId);
     if (order.kind === 'BANK_TRANSFER') {
       // Our own order (no provider holds it): cancelling is ours to do. A transfer
-      // that still arrives for it stays visible on the statement, unmatched.
-      const outcome = await this.transitions.transition({ orderId, to: 'CANCELLED', cause: 'MANUAL', actor, note: 'cancelled by the merchant' });
-      if (outcome.kind === 'refused') throw new ValidationError(`the order is ${outcome.from}: it can no longer be cancelled`, 'id');
+      // that still arrives for it is a late payment: the order goes to review.
+      const outcome = await this.transitions.decide({ orderId, evidence: { kind: 'person', outcome: 'CANCELLED' }, cause: 'MANUAL', actor, note: 'cancelled by the merchant' });
+      if (outcome.kind === 'refused' && outcome.status !== 'CANCELLED') throw new ValidationError(`the order is ${outcome.status}: it can no longer be cancelled`, 'id');
       return order.id;
     }
     const connector = await this.connectors.orderConnector(merchantId, order.provider);
@@ -219,7 +301,8 @@ export class Orders {
   }
 }
 
-export function toOrderRef(order: { kind: OrderKind; requestId: string; providerReference: string | null; gateway: string | null; amount: bigint; createdAt: Date }): OrderRef {
+export function toOrderRef(order: { kind: OrderKind; requestId: string; providerReference: string | null; gateway: string | null; amount: bigint; createdAt: Date; instructions?: unknown }): OrderRef {
+  const instructions = order.instructions && typeof order.instructions === 'object' ? (order.instructions as { transferContent?: unknown }) : undefined;
   return {
     kind: order.kind,
     requestId: order.requestId,
@@ -227,6 +310,7 @@ export function toOrderRef(order: { kind: OrderKind; requestId: string; provider
     gateway: order.gateway as OrderRef['gateway'],
     amount: order.amount,
     createdAt: order.createdAt,
+    ...(typeof instructions?.transferContent === 'string' ? { transferContent: instructions.transferContent } : {}),
   };
 }
 

@@ -7,12 +7,20 @@
 // LOCKED. A line is linked to its order first and the order moved second, so
 // a crash in between leaves a linked line whose lease runs out and whose
 // consequence is applied by the next pass (never a paid order without its
-// line). One order is paid by one line: the transition is guarded by the
+// line). One order is paid by one line: the decision is guarded by the
 // status it read, and a line that loses that race is kept as an extra.
+//
+// What a line does to its order is the decision table's call (cause MATCH):
+// it pays an open order (or sends it to review, underpaid or overpaid);
+// money for an expired, failed or cancelled order sends that order to review
+// (late payment); a second payment for an order another line settled leaves
+// the order alone and puts the line in the review queue (duplicate payment).
+// A line that names order codes but cannot be tied to one order goes to the
+// review queue too (unmatched payment).
 import type { PrismaClient } from '../generated/prisma/client.js';
 import type { Logger } from '../logger.js';
-import { decideMatch, matchNote, outcomeFor, transferCodeCandidates, type MatchOutcome } from '../domain/payment-matching.js';
-import type { OrderStatus } from '../domain/order-status.js';
+import { decideMatch, matchNote, transferCodeCandidates, type MatchDecision } from '../domain/payment-matching.js';
+import type { OrderStatus, ReviewReason } from '../domain/order-status.js';
 import type { OrderTransitions } from './order-transitions.js';
 
 const LEASE = '1 minute';
@@ -62,7 +70,8 @@ export class PaymentMatcher {
         orderBy: [{ transactionTime: 'asc' }, { id: 'asc' }],
       });
       // Most lines name no order at all (money out, ordinary transfers): settle those in one statement.
-      const plain = lines.filter((line) => !line.matchedOrderId && (line.direction !== 'IN' || transferCodeCandidates(matchText(line)).length === 0));
+      // (A line the provider named an order code for is not plain: if the code is no order of ours, a person looks.)
+      const plain = lines.filter((line) => !line.matchedOrderId && (line.direction !== 'IN' || (transferCodeCandidates(matchText(line)).length === 0 && !line.providerOrderCode)));
       if (plain.length) {
         await this.prisma.bankTransaction.updateMany({ where: { id: { in: plain.map((line) => line.id) }, matchCheckedAt: null }, data: { matchCheckedAt: new Date(), matchLeaseUntil: null, matchNote: null } });
         summary.checked += plain.length;
@@ -96,7 +105,7 @@ export class PaymentMatcher {
         candidates.map((order) => ({ id: order.id, code: order.requestId, amount: order.amount, status: order.status as OrderStatus })),
       );
       if (decision.kind === 'unmatched') {
-        await this.finish(id, matchNote(decision));
+        await this.finish(id, matchNote(decision), unmatchedReview(decision, line));
         return false;
       }
       // Link first (only if nobody did), then act on the order as it is now.
@@ -105,36 +114,37 @@ export class PaymentMatcher {
       orderId = linked.matchedOrderId!;
     }
 
-    const order = await this.prisma.order.findUniqueOrThrow({ where: { id: orderId }, select: { id: true, amount: true, status: true } });
-    const outcome = outcomeFor({ amount: order.amount, status: order.status as OrderStatus }, line);
-    if (outcome.kind === 'extra') {
-      // After a crash between the transition and `finish`, the order was moved by this very line.
-      if (await this.movedBy(order.id, id)) {
-        await this.finish(id, null);
-        return true;
-      }
-      await this.finish(id, matchNote({ kind: 'extra', reason: outcome.reason, orderStatus: order.status as OrderStatus }));
-      return false;
+    // After a crash between the decision and `finish`, the order was moved by this very line.
+    if (await this.movedBy(orderId, id)) {
+      await this.finish(id, null);
+      return true;
     }
-    const result = await this.transitions.transition({
-      orderId: order.id,
-      to: outcome.to,
+    const outcome = await this.transitions.decide({
+      orderId,
+      evidence: { kind: 'moved', amount: line.amount < 0n ? -line.amount : line.amount },
       cause: 'MATCH',
       actor,
       rawStatus: line.refNo,
       payload: { bankTransactionId: id, bank: line.bank, refNo: line.refNo, amount: line.amount, transactionTime: line.transactionTime, description: line.description },
-      note: noteFor(outcome),
-      changes: outcome.to === 'NEEDS_REVIEW' ? { settledAmount: outcome.received, reviewReason: outcome.reason } : {},
     });
-    if (result.kind === 'applied') {
-      await this.finish(id, null);
-      return true;
+    switch (outcome.kind) {
+      case 'applied':
+        await this.finish(id, outcome.to === 'NEEDS_REVIEW' && outcome.decision.kind === 'move' && outcome.decision.reason === 'LATE_PAYMENT' ? matchNote({ kind: 'extra', reason: 'ORDER_CLOSED', orderStatus: outcome.from }) : null);
+        return true;
+      case 'deferred':
+        // A second payment for an order another payment settled: the order stays, the line goes to a person.
+        await this.finish(id, matchNote({ kind: 'extra', reason: 'ALREADY_SETTLED', orderStatus: outcome.status }), 'DUPLICATE_PAYMENT');
+        return false;
+      case 'recorded':
+      case 'kept':
+      case 'refused':
+        await this.finish(id, `the order is ${outcome.status}; this transfer did not change it (see its events)`, 'DUPLICATE_PAYMENT');
+        return false;
+      default: {
+        const unhandled: never = outcome;
+        throw new Error(`unhandled outcome ${JSON.stringify(unhandled)}`);
+      }
     }
-    // The order moved under us (another line paid it, or it expired): this line is an extra.
-    const now = await this.prisma.order.findUniqueOrThrow({ where: { id: order.id }, select: { status: true } });
-    const after = outcomeFor({ amount: order.amount, status: now.status as OrderStatus }, line);
-    await this.finish(id, after.kind === 'extra' ? matchNote({ kind: 'extra', reason: after.reason, orderStatus: now.status as OrderStatus }) : 'the order could not be moved; see its events');
-    return false;
   }
 
   private async movedBy(orderId: string, bankTransactionId: string): Promise<boolean> {
@@ -142,12 +152,25 @@ export class PaymentMatcher {
     return event !== null;
   }
 
-  private finish(id: string, note: string | null) {
-    return this.prisma.bankTransaction.update({ where: { id }, data: { matchCheckedAt: new Date(), matchLeaseUntil: null, matchNote: note } });
+  /** Matching is done for this line; `review` puts it in the review queue with that reason (once). */
+  private finish(id: string, note: string | null, review?: ReviewReason) {
+    return this.prisma.bankTransaction.update({
+      where: { id },
+      data: { matchCheckedAt: new Date(), matchLeaseUntil: null, matchNote: note, ...(review ? { reviewReason: review, reviewOpenedAt: new Date() } : {}) },
+    });
   }
 }
 
-function noteFor(outcome: Extract<MatchOutcome, { kind: 'settle' }>): string {
-  if (outcome.to === 'SUCCEEDED') return 'paid by bank transfer (matched on the statement)';
-  return `bank transfer of ${outcome.received} đ received for ${outcome.expected} đ expected (${outcome.reason})`;
+/**
+ * Whether a line left unmatched needs a person: money in that names order
+ * codes but cannot be tied to one order (several named, or a code the
+ * provider named that is no order of ours). A description with no code, or
+ * a code-shaped word that names no order (bank texts hold look-alikes such as
+ * "PGBANK…"), is ordinary incoming money.
+ */
+function unmatchedReview(decision: Extract<MatchDecision, { kind: 'unmatched' }>, line: { direction: string; providerOrderCode: string | null }): ReviewReason | undefined {
+  if (line.direction !== 'IN') return undefined;
+  if (decision.reason === 'AMBIGUOUS') return 'UNMATCHED_PAYMENT';
+  if (decision.reason === 'NO_CODE' && line.providerOrderCode) return 'UNMATCHED_PAYMENT';
+  return undefined;
 }

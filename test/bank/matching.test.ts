@@ -180,7 +180,8 @@ describe('bank-transfer orders matched against the statement', () => {
     expect(rows[0]).toMatchObject({ source: 'WEBHOOK', description: `TT ${order.requestId}`, providerId: String(line.id), matchedOrderId: order.id, balanceAfter: expect.any(BigInt) });
     expect(rows[0]!.bankAccountId).not.toBeNull();
     expect((await orderFromDb(t.app, order.id)).events).toHaveLength(2);
-    const inbox = await t.app.db.prisma.callbackInbox.findMany({ where: { merchantId: merchant.merchantId, eventKey: `transaction.confirmed:MBBANK:${line.ref_no}` } });
+    // Keyed on the signed trans_id alone (the bank is not signed).
+    const inbox = await t.app.db.prisma.callbackInbox.findMany({ where: { merchantId: merchant.merchantId, eventKey: `transaction.confirmed:${line.ref_no}` } });
     expect(inbox.map((row) => row.status)).toEqual(['PROCESSED']);
   });
 

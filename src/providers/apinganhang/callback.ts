@@ -4,7 +4,7 @@
 // decision (providers.md §2) is to confirm with orders/query.php before any
 // final state: statusIsSigned is false.
 import { parseDong } from '../../domain/money.js';
-import type { CallbackLocator, CallbackReply, CallbackVerdict, InboundCallback } from '../types.js';
+import type { CallbackLocator, CallbackReply, CallbackVerdict, InboundCallback, OrderKind } from '../types.js';
 import type { ApiNganHangCredentials } from './credentials.js';
 import type { HubGateway } from './hub-schemas.js';
 import { fieldText, normalizeIp, readFormOrJson, readJson, type InboundFields } from './inbound.js';
@@ -42,7 +42,10 @@ export const locateHubCallback: CallbackLocator = (callback) => {
   return { ...(requestId ? { requestId } : {}), ...(providerReference ? { providerReference } : {}) };
 };
 
-/** Which of the member's keys signed it (payout callbacks may be signed with the payout key: undocumented, so both are tried). */
+/**
+ * Whether one of `keys` signed it. Every key is compared (no early exit) so
+ * timing does not tell which one matched.
+ */
 function signedByOneOf(received: string, keys: readonly (string | undefined)[], sign: (secret: string) => string | undefined): boolean {
   let match = false;
   for (const key of keys) {
@@ -54,7 +57,19 @@ function signedByOneOf(received: string, keys: readonly (string | undefined)[], 
   return match;
 }
 
-export function verifyHubCallback(credentials: ApiNganHangCredentials, callback: InboundCallback): CallbackVerdict {
+/**
+ * The keys that may sign a callback: a pay-in's with the pay-in key (the
+ * document's sample); a payout's with the payout key, falling back to the
+ * pay-in key (the settings recommend separate keys; the sample uses the
+ * pay-in one). Without the order's kind, both.
+ */
+export function hubCallbackKeys(secrets: { payinSecretKey: string; payoutSecretKey?: string }, kind?: OrderKind): (string | undefined)[] {
+  if (kind === 'HUB_PAYIN') return [secrets.payinSecretKey];
+  if (kind === 'HUB_PAYOUT') return [secrets.payoutSecretKey, secrets.payinSecretKey];
+  return [secrets.payinSecretKey, secrets.payoutSecretKey];
+}
+
+export function verifyHubCallback(credentials: ApiNganHangCredentials, callback: InboundCallback, kind?: OrderKind): CallbackVerdict {
   const gateway = gatewayOfCallback(callback);
   if (!gateway) return reject('malformed', `no gateway in the callback path ${callback.url.pathname} (expected …/sharkpay or …/wowpay)`);
   const method = callback.method.toUpperCase();
@@ -73,7 +88,7 @@ export function verifyHubCallback(credentials: ApiNganHangCredentials, callback:
   const received = (fieldText(fields, 'sign') ?? '').toUpperCase();
   if (!received) return reject('bad-signature', 'the callback carries no sign');
   const sign = gateway === 'sharkpay' ? (secret: string) => sharkPaySign(fields, secret) : (secret: string) => wowPaySign(fields, secret);
-  if (!signedByOneOf(received, [secrets.payinSecretKey, secrets.payoutSecretKey], sign)) return reject('bad-signature', `the ${gateway} sign does not match`);
+  if (!signedByOneOf(received, hubCallbackKeys(secrets, kind), sign)) return reject('bad-signature', `the ${gateway} sign does not match`);
 
   // Signed: now the content must make sense.
   const merchantField = gateway === 'sharkpay' ? 'mch_id' : 'merchant_no';

@@ -1,7 +1,7 @@
 // The Payment Hub as an OrderConnector: HUB_PAYIN (create.php) and
 // HUB_PAYOUT (payout.php, assumed path) through SharkPay or WowPay, status by
 // query.php, and the forwarded gateway callbacks.
-import { ProviderNotSupportedError } from '../errors.js';
+import { ProviderNotSupportedError, ProviderRefusedError } from '../errors.js';
 import type { CreateOrderInput, CreateOrderResult, OrderConnector, OrderRef, PaymentInstructions, StatusReport } from '../types.js';
 import { createApiNganHangHttp, type ApiNganHangClientOptions } from './client.js';
 import { apiNganHangCredentialsSchema, type ApiNganHangCredentials, type ApiNganHangCredentialsInput } from './credentials.js';
@@ -58,10 +58,14 @@ export function validateHubOrder(input: CreateOrderInput): { field: string; mess
   return null;
 }
 
-/** A created order that carries no status was accepted: pending until a query says otherwise. */
+/**
+ * A created order that carries no status was accepted: pending until a query
+ * says otherwise. The gateways document no status value: every word is read
+ * by name and marked undocumented (a failure word never fails a payout).
+ */
 function reportOf(rawStatus: string | undefined, raw: unknown, extra: Partial<StatusReport> = {}): StatusReport {
-  if (rawStatus === undefined) return { status: 'PENDING', rawStatus: '', raw, ...extra };
-  return { status: mapGatewayStatus(rawStatus), rawStatus, raw, ...extra };
+  if (rawStatus === undefined) return { status: 'PENDING', documented: false, rawStatus: '', raw, ...extra };
+  return { status: mapGatewayStatus(rawStatus), documented: false, rawStatus, raw, ...extra };
 }
 
 /** From the merchant's stored credentials (flat fields, see credentials.ts). */
@@ -85,7 +89,8 @@ export function paymentHubConnectorFor(parsed: ApiNganHangCredentials, options: 
         amount: input.amount,
         subject: input.description,
         channel: channelOf(gateway, input.method),
-        deviceIp: input.clientIp,
+        // The calling server's IP for the Hub's whitelist (providers.md, Revised readings), never the payer's.
+        deviceIp: parsed.hubDeviceIp,
         notifyUrl: input.callbackUrl,
       });
       return { report: reportOf(data.status, raw, { providerReference: data.order_no }), providerReference: data.order_no, instructions: instructionsOf(data) };
@@ -100,7 +105,7 @@ export function paymentHubConnectorFor(parsed: ApiNganHangCredentials, options: 
         accountNumber: input.payee.accountNumber,
         accountName: input.payee.accountName,
         remark: input.description,
-        deviceIp: input.clientIp,
+        deviceIp: parsed.hubDeviceIp,
         notifyUrl: input.callbackUrl,
       });
       return {
@@ -116,7 +121,17 @@ export function paymentHubConnectorFor(parsed: ApiNganHangCredentials, options: 
   async function queryStatus(order: OrderRef): Promise<StatusReport> {
     if (order.kind !== 'HUB_PAYIN' && order.kind !== 'HUB_PAYOUT') throw new ProviderNotSupportedError(PROVIDER, `the Payment Hub does not handle ${order.kind} orders`);
     const gateway = gatewayOf(order.gateway, `query ${order.requestId}`);
-    const { data, raw } = await hub.queryOrder({ gateway, merchantOrderNo: order.requestId, ...(order.providerReference ? { orderNo: order.providerReference } : {}) });
+    let answer;
+    try {
+      answer = await hub.queryOrder({ gateway, merchantOrderNo: order.requestId, ...(order.providerReference ? { orderNo: order.providerReference } : {}) });
+    } catch (error) {
+      // The document's 404 "Không tìm thấy": the Hub has no such order (a create that never reached it).
+      if (error instanceof ProviderRefusedError && error.code === '404') {
+        return { status: null, notFound: true, rawStatus: 'NOT_FOUND', raw: { httpStatus: 404, message: error.options.providerMessage ?? error.message } };
+      }
+      throw error;
+    }
+    const { data, raw } = answer;
     const report = reportOf(data.status, raw, { providerReference: data.order_no, ...(data.fee ? { fee: data.fee } : {}) });
     const amount = movedAmount(report.status, data.amount, data.paid_amount ?? undefined);
     return amount === undefined ? report : { ...report, amount };
@@ -128,7 +143,7 @@ export function paymentHubConnectorFor(parsed: ApiNganHangCredentials, options: 
     validate: validateHubOrder,
     create,
     queryStatus,
-    verifyCallback: (callback) => verifyHubCallback(parsed, callback),
+    verifyCallback: (callback, context) => verifyHubCallback(parsed, callback, context?.kind),
     acknowledge: hubCallbackAcknowledgement,
     reject: hubCallbackRejection,
   };

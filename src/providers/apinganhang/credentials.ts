@@ -17,7 +17,7 @@ export interface SharkPaySecrets {
   mchId?: string;
   /** Signs pay-in callbacks (the document's SHARKPAY_PAYIN_SECRET). */
   payinSecretKey: string;
-  /** Tried as well when verifying, in case payout callbacks are signed with it (undocumented). */
+  /** Verifies payout callbacks first (the settings recommend separate keys); the pay-in key is the fallback, as the document's sample signs with it. */
   payoutSecretKey?: string;
 }
 
@@ -58,6 +58,17 @@ const flatCredentialsSchema = z.object({
   wowpayPayinSecretKey: optionalText,
   wowpayPayoutSecretKey: optionalText,
   wowpayCallbackSourceIps: ipList.default([]),
+  /**
+   * The merchant's server IP, sent as the Hub's `device_ip` ("IP client de doi
+   * soat whitelist": the caller the Hub checks against whitelist_ips, as the
+   * document's example pairs 1.2.3.4 with its whitelist). Never the payer's.
+   * Unset: device_ip is left out.
+   */
+  hubDeviceIp: z
+    .string()
+    .ip()
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
   /** Overrides for operation paths (see paths.ts; the assumed ones especially). */
   paths: pathOverridesSchema.default({}),
 });
@@ -84,6 +95,7 @@ export const apiNganHangCredentialsSchema = flatCredentialsSchema.transform((fla
     ...(flat.webhookSecret ? { webhookSecret: flat.webhookSecret } : {}),
     /** A gateway is absent until its payin secret is configured (its callbacks cannot be verified before). */
     hub: { ...(sharkpay ? { sharkpay } : {}), ...(wowpay ? { wowpay } : {}) } as { sharkpay?: SharkPaySecrets; wowpay?: WowPaySecrets },
+    ...(flat.hubDeviceIp ? { hubDeviceIp: flat.hubDeviceIp } : {}),
     paths: flat.paths,
   };
 });

@@ -8,6 +8,8 @@ export { createPaymentHubConnector } from './connector.js';
 export { locateHubCallback, gatewayOfCallback, verifyHubCallback, hubCallbackAcknowledgement, hubCallbackRejection } from './callback.js';
 export {
   verifyTransactionWebhook,
+  locateTransactionWebhook,
+  transactionWebhookTemplate,
   transactionWebhookAcknowledgement,
   transactionWebhookRejection,
   type ConfirmedTransaction,

@@ -4,7 +4,7 @@
 // joins the decoded JSON values (integers print as digits).
 import { parseDong } from '../../domain/money.js';
 import { parseVietnamTime } from '../../domain/time.js';
-import type { CallbackReply, InboundCallback } from '../types.js';
+import type { CallbackLocator, CallbackReply, InboundCallback, InboundTemplate } from '../types.js';
 import { fieldText, readJson } from './inbound.js';
 import { safeEqual, transactionWebhookSign, transactionWebhookSigningString } from './signing.js';
 
@@ -25,7 +25,7 @@ export type TransactionWebhookVerdict =
       /** Unique per bank transaction: a resend has the same key (for the inbox). */
       eventKey: string;
     }
-  | { ok: false; reason: 'malformed' | 'bad-signature' | 'method'; detail: string };
+  | { ok: false; reason: 'malformed' | 'bad-signature' | 'method' | 'source-ip'; detail: string };
 
 type Rejection = Extract<TransactionWebhookVerdict, { ok: false }>;
 const reject = (reason: Rejection['reason'], detail: string): Rejection => ({ ok: false, reason, detail });
@@ -64,7 +64,24 @@ export function verifyTransactionWebhook(callback: InboundCallback, secret: stri
   return {
     ok: true,
     transaction: { orderCode, amount: parsedAmount, bank, transId, account: text('account') ?? '', paidAt: paid },
-    eventKey: `transaction.confirmed:${bank}:${transId}`,
+    // Only signed fields: `bank` and `account` are not signed, so a replay with either changed is the same event.
+    eventKey: `transaction.confirmed:${transId}`,
+  };
+}
+
+/** The order code the webhook names (untrusted until verified): how the pipeline finds whose webhook it is when the URL does not say. */
+export const locateTransactionWebhook: CallbackLocator = (callback) => {
+  const fields = readJson(callback);
+  const code = fields ? fieldText(fields, 'order_code') : undefined;
+  return code ? { requestId: code } : {};
+};
+
+/** The webhook's part in the inbound pipeline, with the merchant's webhook secret. */
+export function transactionWebhookTemplate(secret: string): InboundTemplate<TransactionWebhookVerdict> {
+  return {
+    verifyCallback: (callback) => verifyTransactionWebhook(callback, secret),
+    acknowledge: transactionWebhookAcknowledgement,
+    reject: transactionWebhookRejection,
   };
 }
 
@@ -76,6 +93,8 @@ export function transactionWebhookRejection(verdict: Rejection): CallbackReply {
   switch (verdict.reason) {
     case 'bad-signature':
       return { status: 403, contentType: 'text/plain; charset=utf-8', body: 'Invalid signature' };
+    case 'source-ip':
+      return { status: 403, contentType: 'text/plain; charset=utf-8', body: 'Forbidden' };
     case 'method':
       return { status: 405, contentType: 'text/plain; charset=utf-8', body: 'Method not allowed' };
     case 'malformed':

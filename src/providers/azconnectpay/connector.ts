@@ -11,7 +11,7 @@ import { createAzConnectPayClient } from './client.js';
 import { azConnectPayCredentialsSchema, type AzConnectPayCredentialsInput } from './credentials.js';
 import { AZCONNECTPAY_REFUSAL_CODE } from './errors.js';
 import { AZCONNECTPAY_CASH_OUT_MINIMUM } from './limits.js';
-import { mapAzConnectPayStatus } from './status.js';
+import { isDocumentedAzConnectPayStatus, mapAzConnectPayStatus } from './status.js';
 import { instructionsFrom, reportFromStatus, type AzConnectPayMethod } from './transform.js';
 
 const PROVIDER = 'AZCONNECTPAY' as const;
@@ -80,8 +80,8 @@ export function createAzConnectPayConnector(credentials: AzConnectPayCredentials
     // `status: true` only means "accepted": the payer has not paid yet.
     const report: StatusReport =
       data.status === true
-        ? { status: 'PENDING', rawStatus: 'true', raw }
-        : { status: mapAzConnectPayStatus(data.status), rawStatus: data.status, raw };
+        ? { status: 'PENDING', documented: true, rawStatus: 'true', raw }
+        : { status: mapAzConnectPayStatus(data.status), documented: isDocumentedAzConnectPayStatus(data.status), rawStatus: data.status, raw };
     return { report, instructions: instructionsFrom(method, data, body) };
   }
 
@@ -102,13 +102,23 @@ export function createAzConnectPayConnector(credentials: AzConnectPayCredentials
       callback: input.callbackUrl,
     });
     expectRequestId('create cash-out', input.requestId, data.request_id, raw);
-    return { report: { status: mapAzConnectPayStatus(data.status), rawStatus: data.status, raw } };
+    return { report: { status: mapAzConnectPayStatus(data.status), documented: isDocumentedAzConnectPayStatus(data.status), rawStatus: data.status, raw } };
   }
 
   async function queryStatus(order: OrderRef): Promise<StatusReport> {
     const query = order.kind === 'CASH_IN' ? client.cashInStatus : order.kind === 'CASH_OUT' ? client.cashOutStatus : null;
     if (!query) throw new ProviderNotSupportedError(PROVIDER, `AZConnectPay has no ${order.kind} orders`);
-    const { data, raw } = await query(order.requestId);
+    let answer;
+    try {
+      answer = await query(order.requestId);
+    } catch (error) {
+      // HTTP 404 with the document's {success:false, message} body: the provider has no such order (a create that never reached it).
+      if (error instanceof ProviderRefusedError && error.options.httpStatus === 404) {
+        return { status: null, notFound: true, rawStatus: 'NOT_FOUND', raw: { httpStatus: 404, message: error.options.providerMessage ?? error.message } };
+      }
+      throw error;
+    }
+    const { data, raw } = answer;
     expectRequestId(`${order.kind} status`, order.requestId, data.request_id, raw);
     return reportFromStatus(data, raw, JSON.stringify(raw));
   }

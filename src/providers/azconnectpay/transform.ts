@@ -4,7 +4,7 @@ import { MoneyFormatError, parseDong } from '../../domain/money.js';
 import { ProviderBadResponseError } from '../errors.js';
 import type { PaymentInstructions, StatusReport } from '../types.js';
 import { cashInBankResultsSchema, cashInMomoResultsSchema, type CashInCreated, type StatusAnswer } from './schemas.js';
-import { mapAzConnectPayStatus } from './status.js';
+import { isDocumentedAzConnectPayStatus, mapAzConnectPayStatus } from './status.js';
 
 const PROVIDER = 'AZCONNECTPAY' as const;
 
@@ -56,6 +56,7 @@ export function reportFromStatus(answer: StatusAnswer, raw: unknown, body: strin
   const fee = answer.fee_amount === undefined || answer.fee_amount === null ? undefined : dongField('fee_amount', answer.fee_amount, body);
   return {
     status: mapAzConnectPayStatus(answer.status),
+    documented: isDocumentedAzConnectPayStatus(answer.status),
     rawStatus: answer.status,
     amount: dongField('amount', answer.amount, body),
     ...(fee === undefined ? {} : { fee }),

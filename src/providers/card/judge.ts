@@ -79,12 +79,17 @@ export function judgeCardCallback(charge: CardChargeState, report: CardChargeRep
   }
 
   if (report.status === 'SUCCEEDED') {
+    // card_value (the real face value) comes only with the GET callback form; value is what the provider charges on.
     const realValue = report.realValue;
     if (!report.valueMismatch && realValue !== undefined && realValue !== charge.declaredValue) {
       return reject('inconsistent-value', `status ${report.providerStatus} means "right face value" but the real value is ${realValue}, declared ${charge.declaredValue}`);
     }
-    if (report.valueMismatch && (realValue === undefined || realValue === charge.declaredValue)) {
-      return reject('inconsistent-value', `status ${report.providerStatus} means "wrong face value" but the real value is ${realValue ?? '(none)'}`);
+    if (!report.valueMismatch && report.chargedValue !== undefined && report.chargedValue !== charge.declaredValue) {
+      return reject('inconsistent-value', `status ${report.providerStatus} means "right face value" but it was charged on ${report.chargedValue}, declared ${charge.declaredValue}`);
+    }
+    // Status 2 is a success with a mismatch whether or not card_value came; only a card_value equal to the declared one contradicts it.
+    if (report.valueMismatch && realValue !== undefined && realValue === charge.declaredValue) {
+      return reject('inconsistent-value', `status ${report.providerStatus} means "wrong face value" but the real value is the declared ${realValue}`);
     }
     if (report.amount === undefined) return reject('missing-amount', 'a successful card must say what the merchant receives');
     if (report.amount < 0n) return reject('negative-amount', `amount ${report.amount} is negative`);

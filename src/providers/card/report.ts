@@ -22,9 +22,9 @@ export interface CardChargeReport {
   telco?: string;
   /** The face value we declared, as the provider echoes it. */
   declaredValue?: bigint;
-  /** The card's real face value (card_value, else value). */
+  /** The card's real face value: card_value ("Mệnh giá thực của thẻ"), sent only in the GET callback form. */
   realValue?: bigint;
-  /** The face value the provider pays on (value). */
+  /** The face value the provider charges on: value ("Mệnh giá tính tiền"). */
   chargedValue?: bigint;
   /** What the merchant receives. Only set once the card succeeded; a pending answer's figure is an estimate kept in raw. */
   amount?: bigint;

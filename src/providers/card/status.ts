@@ -68,7 +68,8 @@ export function toCardReport(payload: CardPayload, original: Record<string, unkn
     transId: payload.trans_id,
     telco: payload.telco,
     declaredValue: payload.declared_value,
-    realValue: payload.card_value ?? payload.value,
+    // "Mệnh giá thực của thẻ": only card_value is the real face value; value is "mệnh giá tính tiền", what is charged on.
+    realValue: payload.card_value,
     chargedValue: payload.value,
     amount: succeeded ? payload.amount : undefined,
     raw: maskPayload(original),

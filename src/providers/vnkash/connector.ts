@@ -17,7 +17,7 @@ import {
   type VnKashHistoryFilter,
 } from './client.js';
 import type { VnKashCredentials, VnKashCredentialsInput } from './credentials.js';
-import { historyRowBelongsTo, statusFromHistory, vnKashOrderKinds, type VnKashOrderKind } from './status.js';
+import { depositBatchOf, historyRowsOf, statusFromHistory, vnKashOrderKinds, type VnKashOrderKind } from './status.js';
 
 /** How far before an order's creation a history search starts when it cannot filter by order code. */
 const HISTORY_LOOKBACK_MS = 10 * 60 * 1000;
@@ -131,11 +131,14 @@ export function createVnKashConnector(credentials: VnKashCredentialsInput | VnKa
     }
   }
 
+  /** What history is asked for: the batch where we know it, else our order code, else a window since the order. */
   function historyFilterFor(order: OrderRef): VnKashHistoryFilter | null {
     const reference = order.providerReference ?? undefined;
     if (order.kind === 'TRANSFER' && reference) return { currency: settings.currency, batch: reference };
+    const batch = order.kind === 'DEPOSIT' ? depositBatchOf(order.transferContent) : undefined;
+    if (batch) return { currency: settings.currency, batch };
     if (settings.sendOrderCode) return { currency: settings.currency, order: order.requestId };
-    // Without our order code the row can only be recognised by the provider's id, in a time window.
+    // Without our order code a row can only be recognised by what it carries, in a time window.
     if (reference) return { currency: settings.currency, from: new Date(order.createdAt.getTime() - HISTORY_LOOKBACK_MS), record: VNKASH_MAX_HISTORY_RECORDS };
     return null;
   }
@@ -146,11 +149,13 @@ export function createVnKashConnector(credentials: VnKashCredentialsInput | VnKa
     if (!filter) return { status: 'PENDING', rawStatus: 'NOT_IN_HISTORY', raw: { reason: 'no provider reference and no order code to search history with' } };
     const { data, raw } = await client.historyWithRaw(filter);
     if (!Array.isArray(raw) || raw.length !== data.length) throw new ProviderBadResponseError('VNKASH', 'history.json rows did not parse one to one', JSON.stringify(raw).slice(0, 500));
-    const mine = data.flatMap((row, index) => (historyRowBelongsTo(row, { kind, requestId: order.requestId, providerReference: order.providerReference }) ? [{ row, raw: raw[index] }] : []));
+    // A server that ignores the filter hands us other orders' rows: only rows that cannot be another order's count.
+    const mine = new Set(historyRowsOf(data, { ...order, kind }));
+    const rows = data.flatMap((row, index) => (mine.has(row) ? [{ row, raw: raw[index] }] : []));
     return statusFromHistory(
       kind,
-      mine.map((entry) => entry.row),
-      { filter: { ...filter, from: filter.from?.toISOString() }, rows: mine.map((entry) => entry.raw) },
+      rows.map((entry) => entry.row),
+      { filter: { ...filter, from: filter.from?.toISOString() }, rows: rows.map((entry) => entry.raw), seen: data.length },
     );
   }
 

@@ -1,7 +1,9 @@
 // What the Hub forwards to the merchant's notify_url when a gateway reports:
 // SharkPay's five signed fields (GET, form POST or JSON POST), or WowPay's JSON
-// with every field signed. Signed with the member's payin secret (payouts:
-// the payout secret when one is set: our assumption, see the README).
+// with every field signed. Pay-ins are signed with the member's payin secret
+// (the document's samples); payouts with the payout secret when one is set, or
+// with the payin secret when told (`signWith: 'payin'`): both variants, so a
+// receiver's fallback is exercised too.
 import type { OutgoingCallback } from '../kit.js';
 import { vietnamDateTime } from './format.js';
 import { callbackSecret } from './hub-routes.js';
@@ -10,8 +12,17 @@ import type { HubConfig, HubOrder } from './store.js';
 
 export type SharkPayCallbackMethod = 'POST-form' | 'POST-json' | 'GET';
 
-export function gatewayCallback(order: HubOrder, config: HubConfig, url: string, status: string, amount: number, now: Date, sharkPayMethod: SharkPayCallbackMethod = 'POST-form'): OutgoingCallback {
-  const secret = callbackSecret(config, order.type);
+export function gatewayCallback(
+  order: HubOrder,
+  config: HubConfig,
+  url: string,
+  status: string,
+  amount: number,
+  now: Date,
+  sharkPayMethod: SharkPayCallbackMethod = 'POST-form',
+  signWith: 'payin' | 'payout' = order.type,
+): OutgoingCallback {
+  const secret = callbackSecret(config, signWith);
   if (order.gateway === 'sharkpay') {
     const fields = { mch_id: config.settings.mch_id ?? '', mch_order_no: order.merchantOrderNo, order_no: order.orderNo, amount: String(amount), status };
     const signed = { ...fields, sign: signSharkPay(fields, secret) };

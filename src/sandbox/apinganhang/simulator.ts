@@ -31,7 +31,8 @@ export interface ApiNganHangSimulatorOptions {
   now?: () => Date;
 }
 
-export type CallbackMode = 'once' | 'duplicate' | 'none' | 'out-of-order';
+/** `ahead`: the callback says the outcome, but the order's state does not change yet (a callback ahead of the provider's state; a later settle changes it). */
+export type CallbackMode = 'once' | 'duplicate' | 'none' | 'out-of-order' | 'ahead';
 
 export interface AddTransactionInput {
   username?: string;
@@ -45,7 +46,8 @@ export interface AddTransactionInput {
   at?: Date | string;
   /** Sends transaction.confirmed for this order code (money in only) when a webhook is configured. */
   orderCode?: string;
-  webhook?: 'once' | 'duplicate' | 'none';
+  /** `replay-altered`: the genuine webhook, then the same one with its unsigned `bank` and `account` changed (the sign still matches). */
+  webhook?: 'once' | 'duplicate' | 'none' | 'replay-altered';
   webhookDelayMs?: number;
 }
 
@@ -58,6 +60,8 @@ export interface Settlement {
   callback?: CallbackMode;
   delayMs?: number;
   sharkPayMethod?: SharkPayCallbackMethod;
+  /** Payouts: the key that signs the callback (default payout; `payin` as the document's samples do). */
+  signWith?: 'payin' | 'payout';
 }
 
 export type OrderRefInput = { orderNo: string } | { merchantOrderNo: string; gateway?: Gateway };
@@ -80,6 +84,8 @@ export function createApiNganHangSimulator(options: ApiNganHangSimulatorOptions 
   const minDeposit = options.minDeposit ?? 10_000;
   const steering = new SteeringQueue();
   const deliveries = new CallbackDeliveries();
+  /** Tests waiting for a request to arrive (to act while its answer is held: a crash between two steps). */
+  const arrivals = new Map<string, (() => void)[]>();
   const store: Store = {
     users: [],
     accounts: [],
@@ -209,6 +215,10 @@ export function createApiNganHangSimulator(options: ApiNganHangSimulatorOptions 
     clearSteering() {
       steering.clear();
     },
+    /** Resolves when the next request for `operation` arrives (before it is answered). */
+    nextRequest(operation: string): Promise<void> {
+      return new Promise((resolve) => arrivals.set(operation, [...(arrivals.get(operation) ?? []), resolve]));
+    },
     /** The OTP the fake bank "sent" by SMS for the latest request_otp (of that account number). */
     lastOtp(accountNumber?: string): string | undefined {
       const pending = store.pendingOtps.filter((p) => !accountNumber || p.accountNumber === accountNumber);
@@ -270,7 +280,11 @@ export function createApiNganHangSimulator(options: ApiNganHangSimulatorOptions 
           sign: signTransactionWebhook(fields, store.webhook.secret),
         });
         const callback: OutgoingCallback = { url: store.webhook.url, method: 'POST', headers: { 'content-type': 'application/json' }, body };
-        deliveries.send(mode === 'duplicate' ? [callback, callback] : [callback], input.webhookDelayMs ?? 0);
+        const altered = (): OutgoingCallback => {
+          const copy = JSON.parse(body) as Record<string, unknown>;
+          return { ...callback, body: JSON.stringify({ ...copy, bank: `${transaction.bank}X`, account: `${transaction.account}9` }) };
+        };
+        deliveries.send(mode === 'duplicate' ? [callback, callback] : mode === 'replay-altered' ? [callback, altered()] : [callback], input.webhookDelayMs ?? 0);
       }
       return wireTransaction(transaction);
     },
@@ -280,19 +294,22 @@ export function createApiNganHangSimulator(options: ApiNganHangSimulatorOptions 
       const config = store.hubConfigs.get(hubKey(order.userId, order.gateway));
       const now = clock();
       const previous = order.status;
-      order.status = settlement.rawStatus ?? outcomeWord[settlement.outcome];
-      order.updatedAt = now;
+      const word = settlement.rawStatus ?? outcomeWord[settlement.outcome];
       const paid = settlement.amount ?? order.amount;
-      if (settlement.outcome === 'succeed') order.paidAmount = paid;
-      const url = order.notifyUrl ?? config?.settings.notify_url;
       const mode = settlement.callback ?? 'once';
+      if (mode !== 'ahead') {
+        order.status = word;
+        order.updatedAt = now;
+        if (settlement.outcome === 'succeed') order.paidAmount = paid;
+      }
+      const url = order.notifyUrl ?? config?.settings.notify_url;
       if (url && config && mode !== 'none') {
-        const final = gatewayCallback(order, config, url, order.status, paid, now, settlement.sharkPayMethod);
+        const final = gatewayCallback(order, config, url, word, paid, now, settlement.sharkPayMethod, settlement.signWith);
         let batch = [final];
         if (mode === 'duplicate') batch = [final, final];
         if (mode === 'out-of-order') {
           const older = previous === order.status ? (order.type === 'payin' ? 'PENDING' : 'PROCESSING') : previous;
-          batch = [final, gatewayCallback(order, config, url, older, order.amount, now, settlement.sharkPayMethod)];
+          batch = [final, gatewayCallback(order, config, url, older, order.amount, now, settlement.sharkPayMethod, settlement.signWith)];
         }
         deliveries.send(batch, settlement.delayMs ?? 0);
       }
@@ -310,7 +327,7 @@ export function createApiNganHangSimulator(options: ApiNganHangSimulatorOptions 
           enabled: config.enabled,
           settings: Object.fromEntries(Object.entries(config.settings).map(([field, value]) => [field, /secret|api_key/.test(field) && value ? '********' : value])),
         })),
-        orders: store.orders.map((o) => ({ ...hubRoutes.wireOrder(o), notify_url: o.notifyUrl ?? null, channel: o.channel ?? null })),
+        orders: store.orders.map((o) => ({ ...hubRoutes.wireOrder(o), notify_url: o.notifyUrl ?? null, channel: o.channel ?? null, device_ip: o.deviceIp ?? null })),
         notifications: store.notifications,
         deposits: store.deposits,
         webhook: store.webhook ? { url: store.webhook.url, secret: '********' } : null,
@@ -375,6 +392,7 @@ export function createApiNganHangSimulator(options: ApiNganHangSimulatorOptions 
               callback: body.callback,
               delayMs: body.delay_ms ?? body.delayMs,
               sharkPayMethod: body.sharkpay_method ?? body.sharkPayMethod,
+              signWith: body.sign_with ?? body.signWith,
             }),
           });
         }
@@ -402,6 +420,8 @@ export function createApiNganHangSimulator(options: ApiNganHangSimulatorOptions 
       if (candidates.length === 0) return fail(404, `Endpoint không tồn tại: ${sub}`);
       const route = candidates.find((candidate) => candidate.method === request.method);
       if (!route) return fail(405, defaultMessages[405]);
+      for (const arrived of arrivals.get(route.operation) ?? []) arrived();
+      arrivals.delete(route.operation);
       const behaviour = steering.take(route.operation);
       const run = () => execute(route, request);
       return behaviour ? steered(behaviour, run) : run();

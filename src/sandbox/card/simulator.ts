@@ -51,6 +51,8 @@ export interface SimulatedCharge {
   amount: bigint;
   createdAt: string;
   settledAt?: string;
+  /** Answers (submit, check) without card_value, as the document's submit answer and POST JSON callback show it. */
+  answersWithoutCardValue?: boolean;
 }
 
 export interface SettleCallback {
@@ -70,6 +72,8 @@ export interface SettleOptions {
   amount?: bigint;
   message?: string;
   callback?: SettleCallback;
+  /** From now on, this charge's check answers carry no card_value (only value, the value charged on). */
+  checkWithoutCardValue?: boolean;
 }
 
 export interface CardSimulatorControls {
@@ -115,7 +119,7 @@ export function createCardSimulator(options: CardSimulatorOptions = {}): CardSim
     request_id: charge.requestId,
     amount: Number(charge.amount),
     value: num(charge.value),
-    card_value: num(charge.cardValue),
+    ...(charge.answersWithoutCardValue ? {} : { card_value: num(charge.cardValue) }),
     declared_value: Number(charge.declaredValue),
     telco: charge.telco,
     serial: charge.serial,
@@ -357,6 +361,7 @@ export function createCardSimulator(options: CardSimulatorOptions = {}): CardSim
     real_value: dong.optional(),
     amount: dong.optional(),
     message: z.string().optional(),
+    check_without_card_value: z.boolean().optional(),
     callback: z
       .object({
         mode: z.enum(['once', 'duplicate', 'none', 'out-of-order', 'replay-altered', 'altered-only']).optional(),
@@ -375,6 +380,7 @@ export function createCardSimulator(options: CardSimulatorOptions = {}): CardSim
       if (charge.status !== 99) throw new Error(`charge ${requestId} is already settled (status ${charge.status})`);
       if ((settle.callback?.mode ?? 'once') !== 'none' && !currentCallbackUrl()) throw new Error('no callbackUrl configured: set one, or settle with callback mode none');
       applyOutcome(charge, settle.status, settle);
+      if (settle.checkWithoutCardValue) charge.answersWithoutCardValue = true;
       sendCallbacks(charge, settle.callback);
       return { ...charge };
     },
@@ -427,6 +433,7 @@ export function createCardSimulator(options: CardSimulatorOptions = {}): CardSim
             realValue: input.real_value,
             amount: input.amount,
             message: input.message,
+            checkWithoutCardValue: input.check_without_card_value,
             callback: input.callback && { mode: input.callback.mode, form: input.callback.form, delayMs: input.callback.delay_ms, alter: input.callback.alter },
           });
           return json(200, { ok: true, charge: { ...answerOf(charge), code: mask(charge.code), serial: mask(charge.serial) } });

@@ -58,7 +58,20 @@ export interface VnKashSettleRequest {
   callbackDelayMs?: number;
 }
 
+/** A history row put there by hand (another order's movement, the document's own example rows …). */
+export interface SeedHistoryRow {
+  type?: string;
+  amount: bigint;
+  batch?: string;
+  /** description.index; default: the next row number. */
+  index?: number;
+  date?: Date;
+  order?: string;
+}
+
 export interface VnKashSimulatorControls {
+  /** Appends history rows as they are (nothing else changes). */
+  addHistory(rows: SeedHistoryRow[]): SimHistoryRow[];
   /** Queue a behaviour for the next `times` requests to an endpoint ('*' = any). */
   steer(operation: SimEndpoint | '*', behaviour: Behaviour, times?: number): void;
   settle(request: VnKashSettleRequest): { deposit?: SimDeposit; withdrawal?: SimWithdrawal };
@@ -115,12 +128,23 @@ export function createVnKashSimulator(options: VnKashSimulatorOptions = {}): VnK
   const transferFee = options.transferFee ?? 0n;
   const state: SimState = {
     balance: options.balance ?? 10_000_000n,
-    flags: { ownerLocked: false, userLocked: false, depositLocked: false, historyLocked: false, withdrawLocked: false, sendLocked: false, ...options.flags },
+    flags: {
+      ownerLocked: false,
+      userLocked: false,
+      depositLocked: false,
+      historyLocked: false,
+      withdrawLocked: false,
+      sendLocked: false,
+      historyIgnoresFilters: false,
+      historyEchoesOrder: false,
+      ...options.flags,
+    },
     requests: [],
     nonces: new Map(),
     deposits: [],
     withdrawals: [],
     history: [],
+    nextRowIndex: 1,
     users: options.users ?? [
       { account: '840909090909', name: 'Nguyen Hong Duc' },
       { account: 'buyer@example.vn', name: 'Tran Thi Mai' },
@@ -135,6 +159,12 @@ export function createVnKashSimulator(options: VnKashSimulatorOptions = {}): VnK
   const deliveries = new CallbackDeliveries();
   let sequence = 0;
   const nextBatch = () => makeBatch(++sequence);
+  /** A history row's description: the row's number, as the document shows; our order code only when told to echo it. */
+  const rowDescription = (order: string | undefined, extra: Record<string, unknown> = {}) => ({
+    index: state.nextRowIndex++,
+    ...extra,
+    ...(order && state.flags.historyEchoesOrder ? { order } : {}),
+  });
 
   // ---- authentication, in the order a provider would naturally check ----
   type Authenticated = { ok: true; params: Map<string, string> } | { ok: false; response: SimulatorResponse };
@@ -263,8 +293,9 @@ export function createVnKashSimulator(options: VnKashSimulatorOptions = {}): VnK
       const requested = Number(params.get('record') ?? DEFAULT_RECORDS);
       const record = Number.isInteger(requested) && requested > 0 ? Math.min(requested, MAX_RECORDS) : DEFAULT_RECORDS;
       const filterCurrency = params.get('currency');
-      const order = params.get('order');
-      const batch = params.get('batch');
+      const honoured = !state.flags.historyIgnoresFilters;
+      const order = honoured ? params.get('order') : null;
+      const batch = honoured ? params.get('batch') : null;
       const rows = state.history.filter(
         (row) =>
           (!filterCurrency || row.currency === filterCurrency) &&
@@ -348,7 +379,7 @@ export function createVnKashSimulator(options: VnKashSimulatorOptions = {}): VnK
         currency,
         amount,
         fee: transferFee,
-        description: { account, memo, ...(order && { order }) },
+        description: rowDescription(order, { account, memo }),
         date: new Date(),
         order,
       };
@@ -395,7 +426,7 @@ export function createVnKashSimulator(options: VnKashSimulatorOptions = {}): VnK
           currency: deposit.currency,
           amount: paid,
           fee: 0n,
-          description: { index: deposit.id, ...(deposit.order && { order: deposit.order }) },
+          description: rowDescription(deposit.order),
           date: new Date(),
           order: deposit.order,
         });
@@ -420,7 +451,7 @@ export function createVnKashSimulator(options: VnKashSimulatorOptions = {}): VnK
         currency: withdrawal.currency,
         amount: withdrawal.amount,
         fee: 0n,
-        description: { index: withdrawal.id, ...(withdrawal.order && { order: withdrawal.order }) },
+        description: rowDescription(withdrawal.order),
         date: new Date(),
         order: withdrawal.order,
       });
@@ -443,7 +474,26 @@ export function createVnKashSimulator(options: VnKashSimulatorOptions = {}): VnK
     steering.push(operation, behaviour, times);
   }
 
+  function addHistory(rows: SeedHistoryRow[]): SimHistoryRow[] {
+    return rows.map((seed) => {
+      const row: SimHistoryRow = {
+        batch: seed.batch ?? nextBatch(),
+        source: 'WEB',
+        type: seed.type ?? 'DEPOSIT',
+        currency,
+        amount: seed.amount,
+        fee: 0n,
+        description: seed.index === undefined ? rowDescription(seed.order) : { index: seed.index },
+        date: seed.date ?? new Date(),
+        ...(seed.order ? { order: seed.order } : {}),
+      };
+      state.history.push(row);
+      return row;
+    });
+  }
+
   const controls: VnKashSimulatorControls = {
+    addHistory,
     steer,
     settle,
     setFlags: (flags) => Object.assign(state.flags, flags),
@@ -487,6 +537,19 @@ export function createVnKashSimulator(options: VnKashSimulatorOptions = {}): VnK
         case 'flags':
           controls.setFlags(body as Partial<SimAccountFlags>);
           return json(200, { ok: true, flags: state.flags });
+        case 'history': {
+          // {rows: [{type?, amount, batch?, index?, order?}]}, or {document_example: true}: the document's ten DEPOSIT rows, numbered 1 … 10.
+          const rows: SeedHistoryRow[] = body.document_example
+            ? Array.from({ length: 10 }, (_, i) => ({ type: 'DEPOSIT', amount: 200_000n, index: i + 1 }))
+            : ((body.rows as Record<string, unknown>[] | undefined) ?? []).map((row) => ({
+                type: typeof row.type === 'string' ? row.type : undefined,
+                amount: parseDong(row.amount),
+                batch: typeof row.batch === 'string' ? row.batch : undefined,
+                index: typeof row.index === 'number' ? row.index : undefined,
+                order: typeof row.order === 'string' ? row.order : undefined,
+              }));
+          return json(200, stateToJson({ added: controls.addHistory(rows) }));
+        }
         default:
           return null;
       }

@@ -27,6 +27,17 @@ export interface SimAccountFlags {
   withdrawLocked: boolean;
   /** transfer 6. */
   sendLocked: boolean;
+  /**
+   * history.json ignores its `order` and `batch` filters and answers every
+   * row (a server that does not honour them): a client must not take another
+   * order's row for its own.
+   */
+  historyIgnoresFilters: boolean;
+  /**
+   * History rows echo the partner's order code in their description
+   * (`{"index": n, "order": …}`). The document shows only `{"index": n}`.
+   */
+  historyEchoesOrder: boolean;
 }
 
 export interface SimUser {
@@ -111,6 +122,8 @@ export interface SimState {
   deposits: SimDeposit[];
   withdrawals: SimWithdrawal[];
   history: SimHistoryRow[];
+  /** The next history row's description.index: rows are numbered 1, 2, 3 … as in the document's example. */
+  nextRowIndex: number;
   users: SimUser[];
   bankAccounts: SimBankAccount[];
 }

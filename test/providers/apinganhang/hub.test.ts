@@ -1,5 +1,6 @@
 // The Payment Hub connector over real HTTP against the simulator, and the
 // gateway callbacks the Hub forwards, verified by a local merchant server.
+import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type ApiNganHangCredentialsInput,
@@ -243,8 +244,8 @@ describe('pay-in', () => {
     sim.controls.steer('payments.create', { kind: 'http-500' });
     const error = await connector.create({ kind: 'HUB_PAYIN', gateway: 'sharkpay', requestId: id, amount: 70_000n, callbackUrl: callbackUrl('sharkpay') }).catch((e: unknown) => e);
     expect((error as ProviderUnavailableError).outcomeUnknown).toBe(true);
-    const query = await connector.queryStatus(refOf(id, 'sharkpay')).catch((e: unknown) => e);
-    expect((query as ProviderRefusedError).code).toBe('404');
+    // The Hub's documented 404: it never got the order.
+    await expect(connector.queryStatus(refOf(id, 'sharkpay'))).resolves.toMatchObject({ status: null, notFound: true });
   });
 
   it('logs in again on a 401 and creates the order exactly once', async () => {
@@ -430,5 +431,50 @@ describe('connector setup', () => {
     expect(apiNganHangCallbackRoutes.sharkpay!.methods).toEqual(['GET', 'POST']);
     const built = apiNganHangProviderModule.orderConnector!(parsed, { http: { timeoutMs: 1000, safeRetries: 0, backoffMs: 1 }, nonces: { next: async () => '1' } });
     expect(built.kinds).toEqual(['HUB_PAYIN', 'HUB_PAYOUT']);
+  });
+});
+
+describe('Revised readings: which key signs, device_ip, not found', () => {
+  const payee = { bankCode: 'VCB', accountNumber: '0011001234567', accountName: 'LE VAN C' };
+
+  it.each(['payout', 'payin'] as const)('verifies a payout callback signed with the %s key (payout key first, pay-in key as the fallback)', async (signWith) => {
+    const id = requestId();
+    await connector.create({ kind: 'HUB_PAYOUT', gateway: 'sharkpay', requestId: id, amount: 200_000n, payee, callbackUrl: callbackUrl('sharkpay') });
+    const n = receiver.received.length + 1;
+    sim.controls.settleOrder({ merchantOrderNo: id }, { outcome: 'succeed', sharkPayMethod: 'POST-json', signWith });
+    const { callback } = await verdictOf(n);
+    expect(connector.verifyCallback(callback, { kind: 'HUB_PAYOUT' })).toMatchObject({ ok: true });
+  });
+
+  it('verifies a pay-in callback with the pay-in key only: one signed with the payout key is refused', async () => {
+    const id = requestId();
+    await connector.create({ kind: 'HUB_PAYIN', gateway: 'sharkpay', requestId: id, amount: 120_000n, callbackUrl: callbackUrl('sharkpay') });
+    const n = receiver.received.length + 1;
+    sim.controls.settleOrder({ merchantOrderNo: id }, { outcome: 'succeed', sharkPayMethod: 'POST-json' });
+    const { callback } = await verdictOf(n);
+    expect(connector.verifyCallback(callback, { kind: 'HUB_PAYIN' })).toMatchObject({ ok: true });
+    const fields = JSON.parse(callback.rawBody) as Record<string, string>;
+    const { sign: _sign, ...signed } = fields;
+    const base = Object.keys(signed).sort().filter((key) => signed[key] !== '').map((key) => `${key}=${signed[key]}`).join('&');
+    const withPayoutKey = { ...fields, sign: createHash('md5').update(`${base}&key=${SHARK.sharkpayPayoutSecretKey}`).digest('hex').toUpperCase() };
+    const forged = { ...callback, rawBody: JSON.stringify(withPayoutKey) };
+    expect(connector.verifyCallback(forged, { kind: 'HUB_PAYIN' })).toMatchObject({ ok: false, reason: 'bad-signature' });
+    expect(connector.verifyCallback(forged, { kind: 'HUB_PAYOUT' })).toMatchObject({ ok: true });
+  });
+
+  it("sends the merchant's configured server IP as device_ip, never the payer's, and leaves it out when none is set", async () => {
+    const withIp = createPaymentHubConnector({ ...credentials(), hubDeviceIp: '203.0.113.10' }, httpOptions());
+    const a = requestId();
+    await withIp.create({ kind: 'HUB_PAYIN', gateway: 'wowpay', requestId: a, amount: 100_000n, callbackUrl: callbackUrl('wowpay'), clientIp: '198.51.100.77' });
+    const b = requestId();
+    await connector.create({ kind: 'HUB_PAYIN', gateway: 'wowpay', requestId: b, amount: 100_000n, callbackUrl: callbackUrl('wowpay'), clientIp: '198.51.100.77' });
+    const deviceIpOf = (id: string) => sim.controls.state().orders.find((o) => o.merchant_order_no === id)!.device_ip;
+    expect(deviceIpOf(a)).toBe('203.0.113.10');
+    expect(deviceIpOf(b)).toBeNull();
+  });
+
+  it('reads the documented 404 of query.php as "not found" (status null, nothing guessed)', async () => {
+    const report = await connector.queryStatus(refOf(requestId(), 'sharkpay', 'HUB_PAYIN'));
+    expect(report).toMatchObject({ status: null, notFound: true, rawStatus: 'NOT_FOUND' });
   });
 });

@@ -43,7 +43,8 @@ describe('transaction webhook', () => {
     expect(verdicts[n - 1]).toEqual({
       ok: true,
       transaction: { orderCode: 'INV20260416001', amount: 500_000n, bank: 'MBBANK', transId: 'FT26105370000088', account: '0368492618', paidAt: new Date(line.created_at * 1000) },
-      eventKey: 'transaction.confirmed:MBBANK:FT26105370000088',
+      // Signed fields only: bank and account are not signed (providers.md, Revised readings).
+      eventKey: 'transaction.confirmed:FT26105370000088',
     });
     await sim.deliveries.idle();
     expect(sim.deliveries.log.at(-1)).toMatchObject({ status: 200, responseBody: '{"received":true}' });

@@ -69,7 +69,9 @@ describe('card callbacks from the simulator', () => {
     const [verdict] = okVerdicts();
     expect(verdicts).toHaveLength(1);
     expect(verdicts[0]!.inbound.method).toBe(method);
-    expect(verdict!.report).toMatchObject({ status: 'SUCCEEDED', providerStatus: 1, amount: 35_000n, realValue: 50_000n, declaredValue: 50_000n, transId: charge.transId });
+    expect(verdict!.report).toMatchObject({ status: 'SUCCEEDED', providerStatus: 1, amount: 35_000n, chargedValue: 50_000n, declaredValue: 50_000n, transId: charge.transId });
+    // card_value, the real face value, comes only with the GET form; value is what the card is charged on.
+    expect(verdict!.report.realValue).toBe(form === 'GET' ? 50_000n : undefined);
     expect(verdict!.callback.statusIsSigned).toBe(false);
     expect(verdict!.callback.lookup).toEqual({ requestId: card.requestId, providerReference: charge.transId });
     expect(locateCardCallback(verdicts[0]!.inbound)).toEqual({ requestId: card.requestId, providerReference: charge.transId });

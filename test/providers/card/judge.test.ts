@@ -126,8 +126,13 @@ describe('judgeCardCallback: amounts (the sign does not cover them)', () => {
 
   it('rejects a status that contradicts the values it carries', () => {
     expect(judgeCardCallback(pending, success({ realValue: 20_000n }))).toMatchObject({ decision: 'reject', reason: 'inconsistent-value' });
+    expect(judgeCardCallback(pending, success({ realValue: undefined, chargedValue: 20_000n }))).toMatchObject({ decision: 'reject', reason: 'inconsistent-value' });
     expect(judgeCardCallback(pending, mismatch({ realValue: 50_000n }))).toMatchObject({ decision: 'reject', reason: 'inconsistent-value' });
-    expect(judgeCardCallback(pending, mismatch({ realValue: undefined }))).toMatchObject({ decision: 'reject', reason: 'inconsistent-value' });
+  });
+
+  it('accepts status 2 without card_value (the POST JSON callback and the check carry none): a success with a value mismatch', () => {
+    expect(judgeCardCallback(pending, mismatch({ realValue: undefined }))).toMatchObject({ decision: 'accept', to: 'SUCCEEDED' });
+    expect(judgeCardCallback(pending, mismatch({ realValue: undefined, chargedValue: undefined }))).toMatchObject({ decision: 'accept', to: 'SUCCEEDED' });
   });
 
   it('never accepts an amount above the declared value (property)', () => {

@@ -73,7 +73,13 @@ describe('card status mapping', () => {
   });
 
   it('reads string statuses and amounts from a GET callback exactly', () => {
-    expect(report({ ...documentAnswer, status: '1', value: '50000', amount: '35000' })).toMatchObject({ status: 'SUCCEEDED', amount: 35_000n, realValue: 50_000n });
+    expect(report({ ...documentAnswer, status: '1', card_value: '50000', value: '50000', amount: '35000' })).toMatchObject({ status: 'SUCCEEDED', amount: 35_000n, realValue: 50_000n, chargedValue: 50_000n });
+  });
+
+  it('reads value as the value charged on, never as the real face value (only card_value is)', () => {
+    const parsed = report({ ...documentAnswer, status: 2, value: '20000', amount: '7000' });
+    expect(parsed).toMatchObject({ status: 'SUCCEEDED', valueMismatch: true, chargedValue: 20_000n, amount: 7_000n });
+    expect(parsed.realValue).toBeUndefined();
   });
 
   it('refuses fractional amounts and non-numeric statuses', () => {

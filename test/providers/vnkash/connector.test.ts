@@ -30,12 +30,13 @@ function orderInput(kind: CreateOrderInput['kind'], extra: Partial<CreateOrderIn
   const requestId = `vk-${kind.toLowerCase()}-${++sequence}`;
   return { kind, requestId, amount: 150_000n, callbackUrl: `${receiver.url}/callbacks/vnkash?ref=${requestId}`, ...extra };
 }
-const refOf = (input: CreateOrderInput, providerReference?: string | null): OrderRef => ({
+const refOf = (input: CreateOrderInput, providerReference?: string | null, transferContent?: string): OrderRef => ({
   kind: input.kind,
   requestId: input.requestId,
   providerReference: providerReference ?? null,
   amount: input.amount,
   createdAt: new Date(),
+  ...(transferContent ? { transferContent } : {}),
 });
 const okCallback = (verdict: CallbackVerdict | undefined) => {
   if (!verdict?.ok) throw new Error(`expected an accepted callback, got ${JSON.stringify(verdict)}`);
@@ -57,12 +58,12 @@ describe('VNKash deposits', () => {
       amount: 150_000n,
     });
     expect(deposit.callback).toBe(input.callbackUrl);
-    await expect(connector.queryStatus(refOf(input, result.providerReference))).resolves.toMatchObject({ status: 'PENDING', rawStatus: 'NOT_IN_HISTORY' });
+    await expect(connector.queryStatus(refOf(input, result.providerReference, result.instructions?.transferContent))).resolves.toMatchObject({ status: 'PENDING', rawStatus: 'NOT_IN_HISTORY' });
   });
 
   it('settles a paid deposit: the callback arrives once, is acknowledged, and history confirms it', async () => {
     const input = orderInput('DEPOSIT', { method: 'ACB' });
-    const { providerReference } = await connector.create(input);
+    const { providerReference, instructions } = await connector.create(input);
     const before = receiver.received.length;
     h.sim.controls.settle({ kind: 'deposit', id: Number(providerReference), outcome: 'succeed', callback: 'once' });
     await h.sim.deliveries.idle();
@@ -72,16 +73,18 @@ describe('VNKash deposits', () => {
     expect(callback.lookup).toEqual({ requestId: input.requestId, providerReference });
     expect(callback.report).toMatchObject({ status: 'SUCCEEDED', rawStatus: 'success', amount: 150_000n });
     expect(h.sim.deliveries.log.at(-1)).toMatchObject({ status: 200, responseBody: '{"success":true}' });
-    const report = await connector.queryStatus(refOf(input, providerReference));
-    expect(report).toMatchObject({ status: 'SUCCEEDED', rawStatus: 'DEPOSIT', amount: 150_000n, fee: 0n, providerReference });
-    expect(report.raw).toMatchObject({ rows: [{ type: 'DEPOSIT', amount: '150000.00', description: { index: Number(providerReference), order: input.requestId } }] });
+    const report = await connector.queryStatus(refOf(input, providerReference, instructions?.transferContent));
+    // Tied by the batch the deposit's description carries; description.index numbers the rows, as in the document.
+    expect(report).toMatchObject({ status: 'SUCCEEDED', rawStatus: 'DEPOSIT', amount: 150_000n, fee: 0n });
+    const deposit = h.sim.controls.findDeposit({ id: Number(providerReference) })!;
+    expect(report.raw).toMatchObject({ filter: { batch: deposit.batch }, rows: [{ type: 'DEPOSIT', amount: '150000.00', batch: deposit.batch, description: { index: expect.any(Number) } }] });
   });
 
   it('reports the amount actually paid when the payer paid a different amount', async () => {
     const input = orderInput('DEPOSIT', { method: 'DAB' });
-    const { providerReference } = await connector.create(input);
+    const { providerReference, instructions } = await connector.create(input);
     h.sim.controls.settle({ kind: 'deposit', id: Number(providerReference), outcome: 'succeed', amount: 120_000n, callback: 'none' });
-    await expect(connector.queryStatus(refOf(input, providerReference))).resolves.toMatchObject({ status: 'SUCCEEDED', amount: 120_000n });
+    await expect(connector.queryStatus(refOf(input, providerReference, instructions?.transferContent))).resolves.toMatchObject({ status: 'SUCCEEDED', amount: 120_000n });
   });
 
   it('refuses a deposit method VNKash deposits do not take, and kinds it does not offer', async () => {
@@ -100,15 +103,15 @@ describe('VNKash deposits', () => {
 
   it('leaves a history row of a type it does not know unmapped, raw kept', async () => {
     const input = orderInput('DEPOSIT', { method: 'CTG' });
-    const { providerReference } = await connector.create(input);
+    const { providerReference, instructions } = await connector.create(input);
     h.sim.controls.settle({ kind: 'deposit', id: Number(providerReference), outcome: 'succeed', historyType: 'REVERSAL', callback: 'none' });
-    const report = await connector.queryStatus(refOf(input, providerReference));
+    const report = await connector.queryStatus(refOf(input, providerReference, instructions?.transferContent));
     expect(report.status).toBeNull();
     expect(report.rawStatus).toBe('REVERSAL');
     expect(report.raw).toMatchObject({ rows: [{ type: 'REVERSAL' }] });
   });
 
-  it('finds a deposit by its id alone when the order code is not sent, and never takes another order\'s row', async () => {
+  it('finds a deposit by its batch alone when the order code is not sent, and never takes another order\'s row', async () => {
     const noOrder = h.connector({ sendOrderCode: false });
     const first = orderInput('DEPOSIT', { method: 'VCB' });
     const second = orderInput('DEPOSIT', { method: 'VCB' });
@@ -116,8 +119,8 @@ describe('VNKash deposits', () => {
     const b = await noOrder.create(second);
     expect(h.sim.controls.findDeposit({ id: Number(a.providerReference) })!.order).toBeUndefined();
     h.sim.controls.settle({ kind: 'deposit', id: Number(b.providerReference), outcome: 'succeed', callback: 'none' });
-    await expect(noOrder.queryStatus(refOf(first, a.providerReference))).resolves.toMatchObject({ status: 'PENDING' });
-    await expect(noOrder.queryStatus(refOf(second, b.providerReference))).resolves.toMatchObject({ status: 'SUCCEEDED', providerReference: b.providerReference });
+    await expect(noOrder.queryStatus(refOf(first, a.providerReference, a.instructions?.transferContent))).resolves.toMatchObject({ status: 'PENDING' });
+    await expect(noOrder.queryStatus(refOf(second, b.providerReference, b.instructions?.transferContent))).resolves.toMatchObject({ status: 'SUCCEEDED', amount: 150_000n });
     // Nothing to search with: still pending, never guessed.
     await expect(noOrder.queryStatus(refOf(first, null))).resolves.toMatchObject({ status: 'PENDING' });
   });
@@ -211,7 +214,21 @@ describe('VNKash timeouts on money calls', () => {
     await expect(connector.queryStatus(refOf(input, null))).resolves.toMatchObject({ status: 'PENDING' });
     const deposit = h.sim.controls.findDeposit({ order: input.requestId })!;
     h.sim.controls.settle({ kind: 'deposit', id: deposit.id, outcome: 'succeed', callback: 'none' });
-    await expect(connector.queryStatus(refOf(input, null))).resolves.toMatchObject({ status: 'SUCCEEDED', amount: 150_000n, providerReference: String(deposit.id) });
+    // Without the answer there is no batch, and rows that do not name our order could be anyone's: still pending
+    // (the payer never saw the instructions; the order expires at its deadline).
+    await expect(connector.queryStatus(refOf(input, null))).resolves.toMatchObject({ status: 'PENDING' });
+    // A provider that echoes our order code in the row ties it positively.
+    h.sim.controls.setFlags({ historyEchoesOrder: true });
+    try {
+      const echoed = orderInput('DEPOSIT', { method: 'ACB' });
+      h.sim.controls.steer('deposit', { kind: 'delay', delayMs: 600 });
+      await impatient().create(echoed).catch(() => undefined);
+      const second = h.sim.controls.findDeposit({ order: echoed.requestId })!;
+      h.sim.controls.settle({ kind: 'deposit', id: second.id, outcome: 'succeed', callback: 'none' });
+      await expect(connector.queryStatus(refOf(echoed, null))).resolves.toMatchObject({ status: 'SUCCEEDED', amount: 150_000n });
+    } finally {
+      h.sim.controls.setFlags({ historyEchoesOrder: false });
+    }
   });
 
   it('reports a timed-out withdrawal as outcome unknown without sending it again', async () => {
@@ -303,5 +320,56 @@ describe('VNKash status mapping', () => {
     expect(statusOfCallbackWord('FAILED')).toBe('FAILED');
     expect(statusOfCallbackWord('pending')).toBe('PENDING');
     expect(statusOfCallbackWord('42')).toBeNull();
+  });
+});
+
+describe('VNKash history rows that could be another order\'s (providers.md, Revised readings)', () => {
+  const payee = { accountNumber: '0102030405', accountName: 'LE DUONG SY MY', bankCode: 'DAB' };
+  const ignoringFilters = async <T>(run: () => Promise<T>) => {
+    h.sim.controls.setFlags({ historyIgnoresFilters: true });
+    try {
+      return await run();
+    } finally {
+      h.sim.controls.setFlags({ historyIgnoresFilters: false });
+    }
+  };
+
+  it('never settles an unpaid deposit on the document\'s own rows, whose description.index runs 1 to 10', async () => {
+    const input = orderInput('DEPOSIT', { method: 'VCB' });
+    const result = await connector.create(input);
+    // The document's example: ten DEPOSIT rows of others, numbered 1 … 10 (one of them the same number as our deposit id, or more).
+    const top = Math.max(10, Number(result.providerReference));
+    h.sim.controls.addHistory(Array.from({ length: top }, (_, i) => ({ type: 'DEPOSIT', amount: input.amount, index: i + 1 })));
+    await ignoringFilters(async () => {
+      await expect(connector.queryStatus(refOf(input, result.providerReference, result.instructions?.transferContent))).resolves.toMatchObject({ status: 'PENDING', rawStatus: 'NOT_IN_HISTORY' });
+    });
+  });
+
+  it('ties a paid deposit by its batch among every order\'s rows', async () => {
+    const mine = orderInput('DEPOSIT', { method: 'ACB' });
+    const other = orderInput('DEPOSIT', { method: 'ACB' });
+    const a = await connector.create(mine);
+    const b = await connector.create(other);
+    h.sim.controls.settle({ kind: 'deposit', id: Number(b.providerReference), outcome: 'succeed', callback: 'none' });
+    await ignoringFilters(async () => {
+      await expect(connector.queryStatus(refOf(mine, a.providerReference, a.instructions?.transferContent))).resolves.toMatchObject({ status: 'PENDING' });
+      h.sim.controls.settle({ kind: 'deposit', id: Number(a.providerReference), outcome: 'succeed', amount: 140_000n, callback: 'none' });
+      await expect(connector.queryStatus(refOf(mine, a.providerReference, a.instructions?.transferContent))).resolves.toMatchObject({ status: 'SUCCEEDED', amount: 140_000n });
+    });
+  });
+
+  it('confirms a withdrawal only by a row no other withdrawal could claim: one of its type and amount', async () => {
+    const amount = 91_000n;
+    const first = orderInput('WITHDRAWAL', { payee, amount });
+    const a = await connector.create(first);
+    h.sim.controls.settle({ kind: 'withdrawal', id: Number(a.providerReference), outcome: 'succeed', callback: 'none' });
+    await ignoringFilters(async () => {
+      await expect(connector.queryStatus(refOf(first, a.providerReference))).resolves.toMatchObject({ status: 'SUCCEEDED', amount });
+      // Another withdrawal of the same amount is paid too: its row could be either's, so neither is settled by the window.
+      const second = orderInput('WITHDRAWAL', { payee, amount });
+      const b = await connector.create(second);
+      h.sim.controls.settle({ kind: 'withdrawal', id: Number(b.providerReference), outcome: 'succeed', callback: 'none' });
+      await expect(connector.queryStatus(refOf(second, b.providerReference))).resolves.toMatchObject({ status: 'PENDING', rawStatus: 'NOT_IN_HISTORY' });
+    });
   });
 });

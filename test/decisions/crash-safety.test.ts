@@ -7,7 +7,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createMerchant, startTestApp, type TestApp } from '../support/harness.js';
+import { createMerchant, startTestApp, until, type TestApp } from '../support/harness.js';
 import { orderFromDb, waitForStatus } from '../support/orders.js';
 import { newOrder, signedWebhook } from '../bank/support.js';
 import { CLAIM_LEASE_MS, hashInput } from '../../src/services/idempotency.js';
@@ -76,6 +76,8 @@ describe('a callback recorded by a process that died before applying it', () => 
       // The dead process's lease runs out (as a minute passing would).
       await second.app.db.prisma.callbackInbox.update({ where: { id: row.id }, data: { nextAttemptAt: new Date(Date.now() - 1_000) } });
       expect(await waitForStatus(second.app, order.id, ['SUCCEEDED'])).toBe('SUCCEEDED');
+      // The inbox row is marked after the change it caused has been published.
+      await until(async () => (await second.app.db.prisma.callbackInbox.findUniqueOrThrow({ where: { id: row.id } })).status !== 'RECEIVED');
       const retried = await second.app.db.prisma.callbackInbox.findUniqueOrThrow({ where: { id: row.id } });
       expect([retried.status, retried.attempts]).toEqual(['PROCESSED', 2]);
       expect(await second.app.db.prisma.bankTransaction.count({ where: { merchantId: merchant.merchantId, matchedOrderId: order.id } })).toBe(1);

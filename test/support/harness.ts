@@ -147,3 +147,12 @@ export async function createTestDatabase(): Promise<{ url: string; drop(): Promi
     },
   };
 }
+
+/**
+ * Waits until `check` answers true: for bookkeeping that no event announces
+ * (an inbox row marked processed just after the change it caused was
+ * published). The test's own timeout bounds the wait.
+ */
+export async function until(check: () => Promise<boolean>, pauseMs = 25): Promise<void> {
+  while (!(await check())) await new Promise((resolve) => setTimeout(resolve, pauseMs));
+}

@@ -318,7 +318,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
         const authorization = typeof payload.authorization === 'string' ? payload.authorization : typeof payload.Authorization === 'string' ? payload.Authorization : undefined;
         try {
           ctx.extra.caller = await resolveCaller(authorization, services);
-          if (ctx.extra.caller.kind === 'merchant') socketsByKey.add(ctx.extra.caller.apiKeyId, ctx.extra.socket);
+          if (ctx.extra.caller.kind === 'merchant') socketsByKey.add(ctx.extra.caller.apiKeyId, ctx.extra.socket, ctx.extra.caller.expiresAt);
           return true;
         } catch {
           return false; // graphql-ws closes with 4403 Forbidden
@@ -496,11 +496,14 @@ function corsOptions(origins: string | undefined, production: boolean) {
 class SocketsByKey {
   private readonly sockets = new Map<string, Set<import('ws').WebSocket>>();
 
-  add(apiKeyId: string, socket: import('ws').WebSocket) {
+  /** `expiresAt`: a short-lived key's connections close when it expires, as a revoked key's do. */
+  add(apiKeyId: string, socket: import('ws').WebSocket, expiresAt?: Date | null) {
     const set = this.sockets.get(apiKeyId) ?? new Set();
     set.add(socket);
     this.sockets.set(apiKeyId, set);
+    const expiry = expiresAt ? setTimeout(() => socket.close(4403, 'Forbidden: API key expired'), Math.max(0, expiresAt.getTime() - Date.now())) : undefined;
     socket.once('close', () => {
+      clearTimeout(expiry);
       set.delete(socket);
       if (set.size === 0) this.sockets.delete(apiKeyId);
     });

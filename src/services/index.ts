@@ -20,6 +20,7 @@ import { ClientTokens } from './client-tokens.js';
 import { createReviewServices } from './review/index.js';
 import type { SealedBox } from './sealed-box.js';
 import { createWebhookServices } from '../webhooks/index.js';
+import { Dashboard } from './dashboard.js';
 
 export interface ServiceDeps {
   prisma: PrismaClient;
@@ -64,7 +65,8 @@ export function createServices(deps: ServiceDeps) {
   const clientTokens = new ClientTokens(prisma, pubsub, { defaultTtlMinutes: config.CLIENT_TOKEN_TTL_MINUTES, publicUrl: deps.publicUrl });
   const review = createReviewServices(prisma, pubsub, transitions);
   const webhooks = createWebhookServices({ prisma, pubsub, logger, config, sealedBox: deps.sealedBox });
-  return { pubsub, apiKeys, merchants, providerAccounts, providerReads, idempotency, transitions, orders, callbacks, cardCharges, bank, clientTokens, review, webhooks };
+  const dashboard = new Dashboard(prisma);
+  return { pubsub, apiKeys, merchants, providerAccounts, providerReads, idempotency, transitions, orders, callbacks, cardCharges, bank, clientTokens, review, webhooks, dashboard };
 }
 
 export type Services = ReturnType<typeof createServices>;

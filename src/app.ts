@@ -26,6 +26,7 @@ import { callbackRoute } from './providers/registry.js';
 import { callbackVerdict, createMetrics } from './metrics/index.js';
 import { clientTokenFence } from './http/client-token-fence.js';
 import { handleCheckoutRequest } from './checkout/http.js';
+import { handleConsoleRequest } from './console/http.js';
 import { loadOrCreateSealingKey, parsePreviousKeys } from './services/secrets-key.js';
 import { SealedBox } from './services/sealed-box.js';
 import { startSandbox, type RunningSandbox } from './sandbox/server.js';
@@ -168,7 +169,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
    * checkout count in buckets of their own, so a busy API client does not
    * starve the callbacks coming from the same address.
    */
-  async function admitByRate(req: IncomingMessage, res: ServerResponse, scope: 'graphql' | 'callbacks' | 'checkout'): Promise<boolean> {
+  async function admitByRate(req: IncomingMessage, res: ServerResponse, scope: 'graphql' | 'callbacks' | 'checkout' | 'console'): Promise<boolean> {
     const ip = clientIp(req);
     const credential = scope === 'graphql' ? credentialKey(req.headers.authorization) : undefined;
     const verdict = await rateLimiter.check([
@@ -261,6 +262,12 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
       served.route = path.startsWith('/checkout/assets/') ? '/checkout/assets' : path === '/checkout/demo' ? '/checkout/demo' : '/checkout/*';
       if (!(await admitByRate(req, res, 'checkout'))) return;
       await handleCheckoutRequest(req, res, { services, prisma: db.prisma, config, logger, sandbox });
+      return;
+    }
+    if (path === '/console' || path.startsWith('/console/')) {
+      served.route = path.startsWith('/console/assets/') ? '/console/assets' : '/console';
+      if (!(await admitByRate(req, res, 'console'))) return;
+      await handleConsoleRequest(req, res);
       return;
     }
     // Everything that reaches yoga passes the body, CSRF and rate checks first.

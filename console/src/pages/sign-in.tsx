@@ -28,6 +28,9 @@ export function SignIn() {
   return (
     <main id="main" class="sign-in">
       <form class="card sign-in-card" onSubmit={submit}>
+        <p class="brand">
+          <strong>paygraph</strong>
+        </p>
         <div class="sign-in-head">
           <h1>{t('signIn.title')}</h1>
           <label class="language">

@@ -12,6 +12,7 @@ import { announce } from '../ui/announce.js';
 import { describeError } from '../ui/dialog.js';
 import { Money, StatusBadge, Time, reasonName } from '../ui/format.js';
 import { Failed, Loading } from '../ui/states.js';
+import { FilterSelect } from '../ui/fields.js';
 
 const Accounts = graphql(`
   query ConsoleBankAccounts {
@@ -151,33 +152,9 @@ export function Bank() {
             <span>{t('bank.search')}</span>
             <input name="search" type="search" defaultValue={q('search')} maxLength={200} />
           </label>
-          <label class="field">
-            <span>{t('bank.account')}</span>
-            <select name="account" defaultValue={q('account')}>
-              <option value="">{t('common.any')}</option>
-              {accountList.map((account) => (
-                <option key={account.id} value={account.id}>
-                  {account.bankCode} {account.accountNumber}
-                </option>
-              ))}
-            </select>
-          </label>
-          <label class="field">
-            <span>{t('bank.matched')}</span>
-            <select name="matched" defaultValue={q('matched')}>
-              <option value="">{t('common.any')}</option>
-              <option value="true">{t('bank.matchedOnly')}</option>
-              <option value="false">{t('bank.unmatchedOnly')}</option>
-            </select>
-          </label>
-          <label class="field">
-            <span>{t('bank.direction')}</span>
-            <select name="direction" defaultValue={q('direction')}>
-              <option value="">{t('common.any')}</option>
-              <option value="IN">{t('bank.in')}</option>
-              <option value="OUT">{t('bank.out')}</option>
-            </select>
-          </label>
+          <FilterSelect name="account" label={t('bank.account')} value={q('account')} options={accountList.map((account) => [account.id, `${account.bankCode} ${account.accountNumber}`])} />
+          <FilterSelect name="matched" label={t('bank.matched')} value={q('matched')} options={[['true', t('bank.matchedOnly')], ['false', t('bank.unmatchedOnly')]]} />
+          <FilterSelect name="direction" label={t('bank.direction')} value={q('direction')} options={[['IN', t('bank.in')], ['OUT', t('bank.out')]]} />
           <div class="filter-actions">
             <button type="submit" class="button primary">
               {t('common.apply')}

@@ -10,6 +10,7 @@ import { translate as t } from '../i18n.js';
 import { Link, navigate, useLocation, withQuery } from '../router.js';
 import { Money, StatusBadge, Time, channelName, kindName } from '../ui/format.js';
 import { Failed, Loading } from '../ui/states.js';
+import { FilterSelect } from '../ui/fields.js';
 
 graphql(`
   fragment ConsoleOrderRow on Order {
@@ -131,39 +132,9 @@ export function Orders() {
           <span>{t('orders.search')}</span>
           <input name="q" type="search" defaultValue={filters.q} maxLength={200} />
         </label>
-        <label class="field">
-          <span>{t('common.status')}</span>
-          <select name="status" defaultValue={filters.status}>
-            <option value="">{t('common.any')}</option>
-            {STATUSES.map((status) => (
-              <option key={status} value={status}>
-                {t(`status.${status}`)}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label class="field">
-          <span>{t('common.provider')}</span>
-          <select name="provider" defaultValue={filters.provider}>
-            <option value="">{t('common.any')}</option>
-            {PROVIDERS.filter((p) => p !== 'CARD').map((provider) => (
-              <option key={provider} value={provider}>
-                {t(`provider.${provider}`)}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label class="field">
-          <span>{t('common.kind')}</span>
-          <select name="kind" defaultValue={filters.kind}>
-            <option value="">{t('common.any')}</option>
-            {KINDS.map((kind) => (
-              <option key={kind} value={kind}>
-                {kindName(kind)}
-              </option>
-            ))}
-          </select>
-        </label>
+        <FilterSelect name="status" label={t('common.status')} value={filters.status} options={STATUSES.map((status) => [status, t(`status.${status}`)])} />
+        <FilterSelect name="provider" label={t('common.provider')} value={filters.provider} options={PROVIDERS.filter((p) => p !== 'CARD').map((provider) => [provider, t(`provider.${provider}`)])} />
+        <FilterSelect name="kind" label={t('common.kind')} value={filters.kind} options={KINDS.map((kind) => [kind, kindName(kind)])} />
         <label class="field">
           <span>{t('orders.createdFrom')}</span>
           <input name="from" type="date" defaultValue={filters.from} />

@@ -10,7 +10,8 @@ import { formatAge, translate as t } from '../i18n.js';
 import { Link } from '../router.js';
 import { useStore } from '../store.js';
 import { CloseLineDialog, MatchLineDialog, ResolveCardDialog, ResolveOrderDialog, decisions } from '../ui/decisions.js';
-import { Money, StatusBadge, Time, channelName, reasonName } from '../ui/format.js';
+import { StatusBadge, Time, channelName, reasonName } from '../ui/format.js';
+import { AmountItem } from '../ui/fields.js';
 import { Failed, Loading } from '../ui/states.js';
 
 const ReviewQueue = graphql(`
@@ -86,20 +87,8 @@ export function Review() {
                   <Link href={`/orders/${item.order.id}`}>{item.order.merchantReference ?? item.order.requestId}</Link> · {channelName(item.order.provider, item.order.method, item.order.gateway)} · <StatusBadge status={item.order.status} />
                 </p>
                 <dl class="amounts">
-                  <div>
-                    <dt>{t('review.expected')}</dt>
-                    <dd>
-                      <Money amount={item.expectedAmount} />
-                    </dd>
-                  </div>
-                  {item.settledAmount && (
-                    <div>
-                      <dt>{t('review.arrived')}</dt>
-                      <dd>
-                        <Money amount={item.settledAmount} />
-                      </dd>
-                    </div>
-                  )}
+                  <AmountItem label={t('review.expected')} amount={item.expectedAmount} />
+                  <AmountItem label={t('review.arrived')} amount={item.settledAmount} />
                 </dl>
                 <div class="actions">
                   <button type="button" class="button primary" onClick={() => setOpen({ kind: 'order', item, outcome: 'SUCCEEDED' })}>
@@ -119,28 +108,9 @@ export function Review() {
                   {item.cardCharge.telco} · <span class="mono">{item.cardCharge.requestId}</span> · {item.cardCharge.maskedSerial} · <StatusBadge status={item.cardCharge.status} />
                 </p>
                 <dl class="amounts">
-                  <div>
-                    <dt>{t('review.declared')}</dt>
-                    <dd>
-                      <Money amount={item.declaredValue} />
-                    </dd>
-                  </div>
-                  {item.realValue && (
-                    <div>
-                      <dt>{t('review.realValue')}</dt>
-                      <dd>
-                        <Money amount={item.realValue} />
-                      </dd>
-                    </div>
-                  )}
-                  {item.amountReceived && (
-                    <div>
-                      <dt>{t('review.received')}</dt>
-                      <dd>
-                        <Money amount={item.amountReceived} />
-                      </dd>
-                    </div>
-                  )}
+                  <AmountItem label={t('review.declared')} amount={item.declaredValue} />
+                  <AmountItem label={t('review.realValue')} amount={item.realValue} />
+                  <AmountItem label={t('review.received')} amount={item.amountReceived} />
                 </dl>
                 <div class="actions">
                   <button type="button" class="button primary" onClick={() => setOpen({ kind: 'card', item, outcome: 'SUCCEEDED' })}>
@@ -161,12 +131,7 @@ export function Review() {
                 </p>
                 <p class="mono wrap">{item.description}</p>
                 <dl class="amounts">
-                  <div>
-                    <dt>{t('common.amount')}</dt>
-                    <dd>
-                      <Money amount={item.amount} />
-                    </dd>
-                  </div>
+                  <AmountItem label={t('common.amount')} amount={item.amount} />
                 </dl>
                 <div class="actions">
                   <button type="button" class="button primary" onClick={() => setOpen({ kind: 'match', item })}>

@@ -1,12 +1,12 @@
 import { useState } from 'preact/hooks';
 import { ApiError } from '../api.js';
 import { signIn } from '../auth.js';
-import { setLanguage, translate as t, useLanguage, type Language } from '../i18n.js';
+import { translate as t } from '../i18n.js';
+import { LanguageSelect } from '../ui/fields.js';
 import { signInNotice } from '../session.js';
 import { useStore } from '../store.js';
 
 export function SignIn() {
-  const language = useLanguage();
   const notice = useStore(signInNotice);
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
@@ -33,13 +33,7 @@ export function SignIn() {
         </p>
         <div class="sign-in-head">
           <h1>{t('signIn.title')}</h1>
-          <label class="language">
-            <span class="visually-hidden">{t('app.language')}</span>
-            <select value={language} onChange={(event) => setLanguage((event.currentTarget as HTMLSelectElement).value as Language)}>
-              <option value="vi">Tiếng Việt</option>
-              <option value="en">English</option>
-            </select>
-          </label>
+          <LanguageSelect />
         </div>
         {notice && (
           <p class="notice" role="status">

@@ -5,11 +5,13 @@ import { useEffect, useState } from 'preact/hooks';
 import { connection, request } from '../api.js';
 import { signOut } from '../auth.js';
 import { graphql } from '../gql/index.js';
-import { setLanguage, translate as t, useLanguage, type Language, type MessageKey } from '../i18n.js';
+import { translate as t, type MessageKey } from '../i18n.js';
 import { Link, useLocation } from '../router.js';
 import { session } from '../session.js';
 import { useStore } from '../store.js';
 import { announcement } from './announce.js';
+import { LanguageSelect } from './fields.js';
+import { decisions } from './decisions.js';
 
 export interface MenuEntry {
   href: string;
@@ -23,21 +25,24 @@ const QueueSize = graphql(`
 `);
 
 export function Layout({ menu, section, children }: { menu: MenuEntry[]; section: string | undefined; children: ComponentChildren }) {
-  const language = useLanguage();
   const current = useStore(session)!;
   const live = useStore(connection);
   const message = useStore(announcement);
   const location = useLocation();
+  const decided = useStore(decisions);
   const [open, setOpen] = useState(false);
   const [queueSize, setQueueSize] = useState<number>();
 
-  // A new page: close the phone menu, take focus to its heading (screen readers announce it), count the queue.
+  // A new page: close the phone menu, take focus to its heading (screen readers announce it).
   useEffect(() => {
     setOpen(false);
     const heading = document.querySelector<HTMLElement>('main h1');
     if (heading && document.activeElement !== document.body) heading.focus();
-    request(QueueSize, {}).then((data) => setQueueSize(data.reviewQueue.totalCount), () => {});
   }, [location.path]);
+  // The queue's size beside its menu entry: on every page, and after each decision.
+  useEffect(() => {
+    request(QueueSize, {}).then((data) => setQueueSize(data.reviewQueue.totalCount), () => {});
+  }, [location.path, decided]);
 
   return (
     <div class="shell">
@@ -56,13 +61,7 @@ export function Layout({ menu, section, children }: { menu: MenuEntry[]; section
           <span class={`live live-${live}`} role="status">
             {live === 'live' ? t('app.live') : live === 'retrying' ? t('app.reconnecting') : ''}
           </span>
-          <label class="language">
-            <span class="visually-hidden">{t('app.language')}</span>
-            <select value={language} onChange={(event) => setLanguage((event.currentTarget as HTMLSelectElement).value as Language)}>
-              <option value="vi">Tiếng Việt</option>
-              <option value="en">English</option>
-            </select>
-          </label>
+          <LanguageSelect />
           <span class="operator">{t('app.signedInAs', { name: current.operator || 'console session' })}</span>
           <button type="button" class="button secondary small" onClick={() => void signOut()}>
             {t('app.signOut')}

@@ -8,8 +8,8 @@
 // --omit=dev) it says so and leaves the console out; the server still starts.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { existsSync, rmSync } from 'node:fs';
+import { mkdir, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -25,7 +25,7 @@ async function inputs() {
   const files = entries
     .filter((entry) => entry.isFile())
     .map((entry) => path.relative(root, path.join(entry.parentPath ?? entry.path, entry.name)))
-    .filter((file) => !file.startsWith(`console${path.sep}dist`) && !file.startsWith(path.join('console', 'src', 'gql')) && !file.includes(`${path.sep}.dist-`));
+    .filter((file) => !file.startsWith(`console${path.sep}dist`) && !file.startsWith(path.join('console', 'src', 'gql')) && !file.includes(`${path.sep}.dist-`) && !file.includes('.build-lock'));
   return [...files.sort(), 'schema.graphql', 'codegen.ts', 'package-lock.json', 'scripts/build-console.mjs'];
 }
 
@@ -37,8 +37,29 @@ async function sourceHash() {
 
 const started = performance.now();
 const hash = await sourceHash();
-if (!force && existsSync(path.join(out, 'index.html')) && (await readFile(stamp, 'utf8').catch(() => '')) === hash) {
+const upToDate = async () => !force && existsSync(path.join(out, 'index.html')) && (await readFile(stamp, 'utf8').catch(() => '')) === hash;
+if (await upToDate()) {
   console.log(`console up to date (${Math.round(performance.now() - started)} ms)`);
+  process.exit(0);
+}
+
+// One build at a time (test files or starts running side by side): codegen rewrites console/src/gql,
+// which another build's Vite may be reading. A lock older than 5 minutes is a crashed build's.
+const lock = path.join(consoleDir, '.build-lock');
+for (;;) {
+  try {
+    await mkdir(lock);
+    break;
+  } catch (error) {
+    if (error.code !== 'EEXIST') throw error;
+    const since = await stat(lock).then((s) => s.mtimeMs, () => Date.now());
+    if (Date.now() - since > 5 * 60_000) await rm(lock, { recursive: true, force: true });
+    else await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+process.on('exit', () => rmSync(lock, { recursive: true, force: true }));
+if (await upToDate()) {
+  console.log(`console up to date: another build made it (${((performance.now() - started) / 1000).toFixed(1)} s)`);
   process.exit(0);
 }
 

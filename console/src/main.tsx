@@ -42,6 +42,9 @@ const routes: Route[] = [
 
 const menu = routes.filter((route) => route.menu).map((route) => ({ href: route.section, label: route.menu! }));
 
+/** A page, remounted (so it reads the API again) when its key changes. */
+const Page = ({ render }: { render: () => JSX.Element }) => render();
+
 function NotFound() {
   return <h1 tabIndex={-1}>404</h1>;
 }
@@ -68,7 +71,7 @@ function App() {
     if (match) {
       return (
         <Layout menu={menu} section={route.section}>
-          {route.page(match.slice(1))}
+          <Page key={`${route.section}:${location.visit}`} render={() => route.page(match.slice(1))} />
         </Layout>
       );
     }

@@ -10,26 +10,29 @@ export interface Location {
   /** The path inside the console: "/", "/orders/…". */
   path: string;
   query: URLSearchParams;
+  /** Counts clicks on a link to the page already shown: the page starts afresh (reads the API again). */
+  visit: number;
 }
 
-function read(): Location {
+function read(visit = 0): Location {
   const { pathname, search } = window.location;
   const path = pathname.startsWith(BASE) ? pathname.slice(BASE.length) || '/' : '/';
-  return { path: path.length > 1 ? path.replace(/\/$/, '') : path, query: new URLSearchParams(search) };
+  return { path: path.length > 1 ? path.replace(/\/$/, '') : path, query: new URLSearchParams(search), visit };
 }
 
 const current = createStore<Location>(read());
 window.addEventListener('popstate', () => current.set(read()));
 
 export function navigate(to: string, options: { replace?: boolean } = {}) {
-  window.history[options.replace ? 'replaceState' : 'pushState'](null, '', BASE + to);
-  current.set(read());
+  const same = BASE + to === window.location.pathname + window.location.search;
+  window.history[options.replace || same ? 'replaceState' : 'pushState'](null, '', BASE + to);
+  current.set(read(same ? current.get().visit + 1 : 0));
 }
 
 export const useLocation = () => useStore(current);
 
 /** The same path with these query parameters changed (empty values dropped). */
-export function withQuery(location: Location, changes: Record<string, string | null | undefined>): string {
+export function withQuery(location: Pick<Location, 'path' | 'query'>, changes: Record<string, string | null | undefined>): string {
   const query = new URLSearchParams(location.query);
   for (const [name, value] of Object.entries(changes)) {
     if (value) query.set(name, value);

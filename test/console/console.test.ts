@@ -12,7 +12,7 @@ import { Webhook } from 'standardwebhooks';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { createMerchant, gql, startTestApp, type TestApp } from '../support/harness.js';
 import { createCashIn, sandboxControl, waitForStatus } from '../support/orders.js';
-import { lineInReview, openBankOrder, underpaidCashIn } from '../review/support.js';
+import { cardInReview, lineInReview, openBankOrder, underpaidCashIn } from '../review/support.js';
 import { startReceiver } from '../webhooks/support.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -241,6 +241,20 @@ describe.runIf(browserAvailable || process.env.CI)('the operators’ console', (
     const last = await read(page.locator('#order-timeline > li').last());
     expect(last).toMatch(/Needs review → Succeeded.*A person · console session \(Lan\) \(pg_sk_/);
     expect(last).toContain('Customer paid 150k by phone agreement');
+
+    // A card charge whose outcome never came: accepted with what the provider's report says was credited.
+    const charge = await cardInReview(t, shop, 100_000n);
+    await page.getByRole('link', { name: /Review queue/ }).click();
+    const card = page.locator(`li[data-review-id="${charge.id}"]`);
+    await card.waitFor();
+    expect(await read(card)).toContain('Outcome never confirmed');
+    await card.getByRole('button', { name: 'Accept as paid' }).click();
+    await dialog.getByLabel('Amount received (đồng)').fill('85.000');
+    await dialog.getByLabel(/^Note/).fill('Partner report of 30/11 shows it credited');
+    await dialog.getByRole('button', { name: 'Confirm' }).click();
+    await card.waitFor({ state: 'detached' });
+    const settled = await t.app.db.prisma.cardCharge.findUniqueOrThrow({ where: { id: charge.id } });
+    expect([settled.status, settled.amountReceived, settled.reviewOpenedAt]).toEqual(['SUCCEEDED', 85_000n, null]);
     expect(problems).toEqual([]);
   });
 
@@ -271,6 +285,17 @@ describe.runIf(browserAvailable || process.env.CI)('the operators’ console', (
     const [session] = await sessionKeys(shop.merchantId);
     expect([stored.matchedOrderId, stored.reviewOpenedAt, stored.reviewedBy, stored.reviewNote]).toEqual([order.id, null, `api-key:${session!.id}`, 'Payer forgot the code; amount and name match']);
     expect(await waitForStatus(t.app, order.id, ['SUCCEEDED'])).toBe('SUCCEEDED');
+
+    // Another line, not a payment for this shop: its review is closed with a note.
+    const stray = await lineInReview(t, shop, 42_000);
+    await page.getByRole('link', { name: /Review queue/ }).click();
+    const strayItem = page.locator(`li[data-review-id="${stray.id}"]`);
+    await strayItem.getByRole('button', { name: 'Close without an order' }).click();
+    await dialog.getByLabel(/^Note/).fill('Refunded to the sender on 30/11');
+    await dialog.getByRole('button', { name: 'Confirm' }).click();
+    await strayItem.waitFor({ state: 'detached' });
+    const closed = await t.app.db.prisma.bankTransaction.findUniqueOrThrow({ where: { id: stray.id } });
+    expect([closed.matchedOrderId, closed.reviewOpenedAt, closed.reviewNote]).toEqual([null, null, 'Refunded to the sender on 30/11']);
 
     // The statement: the line now tied to the order, who decided, and a CSV export.
     await page.getByRole('link', { name: 'Bank statement' }).click();

@@ -37,6 +37,12 @@ const QueueChanges = graphql(`
   }
 `);
 
+const NewLines = graphql(`
+  subscription ConsoleReviewNewLines {
+    transactionReceived { id }
+  }
+`);
+
 type Item = ConsoleReviewQueueQuery['reviewQueue']['edges'][number]['node'];
 type Open =
   | { kind: 'order'; item: Extract<Item, { __typename: 'OrderReview' }>; outcome: ReviewOutcome }
@@ -49,9 +55,11 @@ export function Review() {
   const [more, setMore] = useState<{ items: Item[]; cursor: string | null | undefined } | null>(null);
   const log = useStore(decisions);
   // Another person or the hub itself may change the queue meanwhile.
-  useSubscription(QueueChanges, {}, () => {
+  const refresh = () => {
     if (!open) void query.reload();
-  });
+  };
+  useSubscription(QueueChanges, {}, refresh);
+  useSubscription(NewLines, {}, refresh);
 
   const reload = () => {
     setMore(null);

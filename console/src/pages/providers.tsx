@@ -11,6 +11,7 @@ import { announce } from '../ui/announce.js';
 import { Dialog } from '../ui/dialog.js';
 import { Time, providerName } from '../ui/format.js';
 import { Failed, Loading } from '../ui/states.js';
+import { session } from '../session.js';
 import { PROVIDERS } from './orders.js';
 
 graphql(`
@@ -160,6 +161,7 @@ export function Providers() {
         )}
       </div>
       <p class="muted">{t('providers.lead')}</p>
+      {session.get()?.sandbox && <p class="notice">{t('providers.sandbox')}</p>}
       {query.error && <Failed error={query.error} retry={query.reload} />}
       {!query.data && !query.error && <Loading />}
       {query.data && accounts.length === 0 && <p class="muted">{t('providers.none')}</p>}

@@ -26,6 +26,7 @@ import { callbackRoute } from './providers/registry.js';
 import { callbackVerdict, createMetrics } from './metrics/index.js';
 import { clientTokenFence } from './http/client-token-fence.js';
 import { handleCheckoutRequest } from './checkout/http.js';
+import { handleConsoleRequest } from './console/http.js';
 import { loadOrCreateSealingKey, parsePreviousKeys, sealingKeyDirectory } from './services/secrets-key.js';
 import { SealedBox } from './services/sealed-box.js';
 import { startSandbox, type RunningSandbox } from './sandbox/server.js';
@@ -175,7 +176,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
    * checkout count in buckets of their own, so a busy API client does not
    * starve the callbacks coming from the same address.
    */
-  async function admitByRate(req: IncomingMessage, res: ServerResponse, scope: 'graphql' | 'callbacks' | 'checkout'): Promise<boolean> {
+  async function admitByRate(req: IncomingMessage, res: ServerResponse, scope: 'graphql' | 'callbacks' | 'checkout' | 'console'): Promise<boolean> {
     const ip = clientIp(req);
     const credential = scope === 'graphql' ? credentialKey(req.headers.authorization) : undefined;
     const verdict = await rateLimiter.check([
@@ -266,6 +267,12 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
       await handleCheckoutRequest(req, res, { services, prisma: db.prisma, config, logger, sandbox });
       return;
     }
+    if (path === '/console' || path.startsWith('/console/')) {
+      served.route = path.startsWith('/console/assets/') ? '/console/assets' : '/console';
+      if (!(await admitByRate(req, res, 'console'))) return;
+      await handleConsoleRequest(req, res);
+      return;
+    }
     // Everything that reaches yoga passes the body, CSRF and rate checks first.
     if (!(await admitGraphQLRequest(req, res))) return;
     await yoga.requestListener(req, res);
@@ -321,7 +328,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
         const authorization = typeof payload.authorization === 'string' ? payload.authorization : typeof payload.Authorization === 'string' ? payload.Authorization : undefined;
         try {
           ctx.extra.caller = await resolveCaller(authorization, services);
-          if (ctx.extra.caller.kind === 'merchant') socketsByKey.add(ctx.extra.caller.apiKeyId, ctx.extra.socket);
+          if (ctx.extra.caller.kind === 'merchant') socketsByKey.add(ctx.extra.caller.apiKeyId, ctx.extra.socket, ctx.extra.caller.expiresAt);
           return true;
         } catch {
           return false; // graphql-ws closes with 4403 Forbidden
@@ -506,11 +513,14 @@ function corsOptions(origins: string | undefined, production: boolean) {
 class SocketsByKey {
   private readonly sockets = new Map<string, Set<import('ws').WebSocket>>();
 
-  add(apiKeyId: string, socket: import('ws').WebSocket) {
+  /** `expiresAt`: a short-lived key's connections close when it expires, as a revoked key's do. */
+  add(apiKeyId: string, socket: import('ws').WebSocket, expiresAt?: Date | null) {
     const set = this.sockets.get(apiKeyId) ?? new Set();
     set.add(socket);
     this.sockets.set(apiKeyId, set);
+    const expiry = expiresAt ? setTimeout(() => socket.close(4403, 'Forbidden: API key expired'), Math.max(0, expiresAt.getTime() - Date.now())) : undefined;
     socket.once('close', () => {
+      clearTimeout(expiry);
       set.delete(socket);
       if (set.size === 0) this.sockets.delete(apiKeyId);
     });

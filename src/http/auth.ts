@@ -32,5 +32,5 @@ export async function resolveCaller(authorization: string | null | undefined, re
   }
   const key = await resolvers.apiKeys.authenticate(presented);
   if (!key) throw new InvalidCredentialsError('invalid or revoked API key');
-  return { kind: 'merchant', merchantId: key.merchantId, apiKeyId: key.apiKeyId };
+  return { kind: 'merchant', merchantId: key.merchantId, apiKeyId: key.apiKeyId, expiresAt: key.expiresAt };
 }

@@ -13,7 +13,7 @@ import type { Services } from '../services/index.js';
 
 /** Who is calling. Every resolver scopes its reads by `merchantId`. */
 export type Caller =
-  | { kind: 'merchant'; merchantId: string; apiKeyId: string }
+  | { kind: 'merchant'; merchantId: string; apiKeyId: string; /** When the key expires by itself (a console session's key). */ expiresAt?: Date | null }
   /** A frontend's client token: reads one order and follows it, nothing else (see order-access.ts). */
   | { kind: 'client-token'; merchantId: string; orderId: string; tokenId: string }
   | { kind: 'anonymous' };

@@ -44,6 +44,18 @@ builder.queryField('events', (t) =>
   }),
 );
 
+builder.queryField('eventFeedHead', (t) =>
+  t.string({
+    description:
+      "The cursor of your latest event (from the start when there is none): pass it as events(after:) or orderEvents(after:) to follow from now on without a gap — read it with your current state (a list of orders), and every change after that state follows.",
+    authScopes: { merchant: true },
+    resolve: async (_root, _args, ctx) => {
+      const head = await ctx.services.webhooks.feed.head(requireMerchant(ctx));
+      return encodeFeedCursor(head < 0n ? 0n : head);
+    },
+  }),
+);
+
 builder.prismaObjectField('OrderEvent', 'cursor', (t) =>
   t.string({
     nullable: true,

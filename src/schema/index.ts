@@ -14,6 +14,7 @@ import './bank-transaction.js';
 import './review.js';
 import './webhook.js';
 import './event-feed.js';
+import './dashboard.js';
 
 export const schema = builder.toSchema();
 

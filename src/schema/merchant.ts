@@ -2,6 +2,7 @@
 import { builder, requireMerchant, selection } from './builder.js';
 import { NotFoundError, ValidationError } from './errors.js';
 import { hasControlCharacters } from '../domain/text.js';
+import { MAX_KEY_LIFETIME_MINUTES } from '../services/api-keys.js';
 
 export const MerchantType = builder.prismaObject('Merchant', {
   description: 'A business using paygraph. Every record belongs to one merchant.',
@@ -22,6 +23,7 @@ export const ApiKeyType = builder.prismaObject('ApiKey', {
     prefix: t.exposeString('prefix'),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     revokedAt: t.expose('revokedAt', { type: 'DateTime', nullable: true }),
+    expiresAt: t.expose('expiresAt', { type: 'DateTime', nullable: true, description: 'When the key stops working by itself (null: until revoked).' }),
   }),
 });
 
@@ -51,11 +53,18 @@ builder.mutationField('createApiKey', (t) =>
     type: CreatedApiKey,
     authScopes: { merchant: true },
     errors: { types: [ValidationError] },
-    args: { name: t.arg.string({ required: true }) },
-    resolve: async (_root, { name }, ctx) => {
+    args: {
+      name: t.arg.string({ required: true }),
+      expiresInMinutes: t.arg.int({ required: false, description: `A short-lived key (a console session, temporary access): refused after this many minutes, 1 to ${MAX_KEY_LIFETIME_MINUTES}. Its open WebSocket connections close then. Default: until revoked.` }),
+    },
+    resolve: async (_root, { name, expiresInMinutes }, ctx) => {
       const merchantId = requireMerchant(ctx);
       if (!name.trim() || name.length > 100 || hasControlCharacters(name)) throw new ValidationError('name: 1–100 characters, no control characters', 'name');
-      const { key, record } = await ctx.services.apiKeys.create(merchantId, name.trim());
+      if (expiresInMinutes != null && (expiresInMinutes < 1 || expiresInMinutes > MAX_KEY_LIFETIME_MINUTES)) {
+        throw new ValidationError(`expiresInMinutes: 1 to ${MAX_KEY_LIFETIME_MINUTES}`, 'expiresInMinutes');
+      }
+      const expiresAt = expiresInMinutes == null ? null : new Date(Date.now() + expiresInMinutes * 60_000);
+      const { key, record } = await ctx.services.apiKeys.create(merchantId, name.trim(), expiresAt);
       return { apiKeyId: record.id, secret: key };
     },
   }),

@@ -27,7 +27,7 @@ export const ReviewReasonEnum = builder.enumType('ReviewReason', {
   } satisfies Record<ReviewReason, { description: string }>,
 });
 
-const ReviewItemKindEnum = builder.enumType('ReviewItemKind', {
+export const ReviewItemKindEnum = builder.enumType('ReviewItemKind', {
   values: reviewItemKinds,
   description: 'ORDER (OrderReview), CARD_CHARGE (CardChargeReview), BANK_TRANSACTION (TransactionReview: a line of your bank statement).',
 });

@@ -14,7 +14,12 @@ export const hashApiKey = hashSecretToken;
 export interface AuthenticatedKey {
   apiKeyId: string;
   merchantId: string;
+  /** When the key stops working by itself (null: until revoked). */
+  expiresAt: Date | null;
 }
+
+/** The longest lifetime a key created with one may have: short-lived keys are for sessions and temporary access. */
+export const MAX_KEY_LIFETIME_MINUTES = 7 * 24 * 60;
 
 export class ApiKeys {
   /** `pubsub`: where revocations are announced, so open connections close on every instance. */
@@ -23,25 +28,26 @@ export class ApiKeys {
     private readonly pubsub?: AppPubSub,
   ) {}
 
-  /** Creates a key; the returned `key` is the only time it is ever visible. */
-  async create(merchantId: string, name = 'default') {
+  /** Creates a key; the returned `key` is the only time it is ever visible. `expiresAt`: refused after it (a console session). */
+  async create(merchantId: string, name = 'default', expiresAt: Date | null = null) {
     const key = generateApiKey();
     const record = await this.prisma.apiKey.create({
-      data: { merchantId, name, prefix: key.slice(0, SHOWN_PREFIX_LENGTH), secretHash: hashApiKey(key) },
+      data: { merchantId, name, prefix: key.slice(0, SHOWN_PREFIX_LENGTH), secretHash: hashApiKey(key), expiresAt },
     });
     return { key, record };
   }
 
-  /** Resolves a presented key to its merchant, or null (unknown, malformed or revoked). */
+  /** Resolves a presented key to its merchant, or null (unknown, malformed, revoked or expired). */
   async authenticate(presented: string): Promise<AuthenticatedKey | null> {
     if (!hasSecretTokenShape(presented, KEY_PREFIX)) return null;
     const hash = hashApiKey(presented);
     const record = await this.prisma.apiKey.findUnique({
       where: { secretHash: hash },
-      select: { id: true, merchantId: true, secretHash: true, revokedAt: true },
+      select: { id: true, merchantId: true, secretHash: true, revokedAt: true, expiresAt: true },
     });
     if (!record || record.revokedAt || !sameHash(record.secretHash, hash)) return null;
-    return { apiKeyId: record.id, merchantId: record.merchantId };
+    if (record.expiresAt && record.expiresAt.getTime() <= Date.now()) return null;
+    return { apiKeyId: record.id, merchantId: record.merchantId, expiresAt: record.expiresAt };
   }
 
   list(merchantId: string) {

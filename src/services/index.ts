@@ -21,6 +21,7 @@ import { ClientTokens } from './client-tokens.js';
 import { createReviewServices } from './review/index.js';
 import type { SealedBox } from './sealed-box.js';
 import { createWebhookServices } from '../webhooks/index.js';
+import { Dashboard } from './dashboard.js';
 
 export interface ServiceDeps {
   prisma: PrismaClient;
@@ -72,7 +73,8 @@ export function createServices(deps: ServiceDeps) {
   });
   const review = createReviewServices(prisma, pubsub, transitions);
   const webhooks = createWebhookServices({ prisma, pubsub, logger, config, sealedBox: deps.sealedBox });
-  return { pubsub, apiKeys, merchants, providerAccounts, providerReads, idempotency, transitions, orders, callbacks, inbox, cardCharges, bank, clientTokens, review, webhooks };
+  const dashboard = new Dashboard(prisma);
+  return { pubsub, apiKeys, merchants, providerAccounts, providerReads, idempotency, transitions, orders, callbacks, inbox, cardCharges, bank, clientTokens, review, webhooks, dashboard };
 }
 
 export type Services = ReturnType<typeof createServices>;

@@ -23,7 +23,7 @@ const FORM = 'request_id=R1&status=SUCCESS&amount=100000';
 
 describe('reading an AZConnectPay callback', () => {
   it('reads a form by its content-type, whatever the header’s case and the headers around it', () => {
-    for (const headers of [{ 'Content-Type': 'application/x-www-form-urlencoded' }, { 'user-agent': 'AZ/2', 'CONTENT-TYPE': 'application/x-www-form-urlencoded; charset=utf-8' }]) {
+    for (const headers of [{ 'Content-Type': 'application/x-www-form-urlencoded' }, { 'user-agent': 'AZ/2', 'CONTENT-TYPE': 'application/x-www-form-urlencoded; charset=utf-8' }] as Record<string, string>[]) {
       expect(verify('POST', FORM, headers)).toMatchObject({ ok: true, callback: { report: { rawStatus: 'SUCCESS', amount: 100000n } } });
     }
   });

@@ -4,8 +4,7 @@
 // A different callback for the same order is a new event, not a duplicate.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMerchant, startTestApp, type TestApp } from '../support/harness.js';
-import { createCashIn, orderFromDb, sandboxControl } from '../support/orders.js';
-import type { SimulatorRequest } from '../../src/sandbox/kit.js';
+import { createCashIn, orderFromDb, sandboxControl, countStatusQueries } from '../support/orders.js';
 
 describe('callback inbox de-duplication', () => {
   let t: TestApp;
@@ -29,18 +28,6 @@ describe('callback inbox de-duplication', () => {
       body: await response.text(),
     }));
 
-  /** Status queries the AZConnectPay simulator receives for one order (counted where the provider would see them). */
-  function countStatusQueries(requestId: string) {
-    const simulator = t.app.sandbox!.simulators.get('azconnectpay')!;
-    const original = simulator.handle.bind(simulator);
-    let count = 0;
-    simulator.handle = async (request: SimulatorRequest) => {
-      if (request.url.pathname.endsWith('/cash-in/status') && request.url.search.includes(requestId)) count++;
-      return original(request);
-    };
-    return { count: () => count, restore: () => void (simulator.handle = original) };
-  }
-
   async function expectAppliedOnce(orderId: string) {
     const stored = await orderFromDb(t.app, orderId);
     expect(stored.status).toBe('SUCCEEDED');
@@ -55,7 +42,7 @@ describe('callback inbox de-duplication', () => {
   it('answers a resent callback like the first and applies it once, asking the provider once', async () => {
     const order = await paidOrder('resent', 131_000);
     const body = JSON.stringify({ request_id: order.requestId, amount: 131000, status: 'SUCCESS' });
-    const queries = countStatusQueries(order.requestId);
+    const queries = countStatusQueries(t.app, order.requestId);
     try {
       const first = await post(order.requestId, body);
       const again = await post(order.requestId, body);
@@ -71,7 +58,7 @@ describe('callback inbox de-duplication', () => {
   it('records one of five identical callbacks arriving at once', async () => {
     const order = await paidOrder('burst', 132_000);
     const body = JSON.stringify({ request_id: order.requestId, amount: 132000, status: 'SUCCESS' });
-    const queries = countStatusQueries(order.requestId);
+    const queries = countStatusQueries(t.app, order.requestId);
     try {
       const answers = await Promise.all(Array.from({ length: 5 }, () => post(order.requestId, body)));
       expect(answers).toEqual(Array.from({ length: 5 }, () => ({ status: 200, body: '{"success":true}' })));

@@ -4,10 +4,9 @@
 // once its time is up; a bank-transfer order (no provider to ask) likewise.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMerchant, startTestApp, type TestApp } from '../support/harness.js';
-import { createCashIn, orderFromDb } from '../support/orders.js';
+import { createCashIn, orderFromDb, countStatusQueries } from '../support/orders.js';
 import { newOrder } from '../bank/support.js';
 import { OrderPoller } from '../../src/workers/order-poller.js';
-import type { SimulatorRequest } from '../../src/sandbox/kit.js';
 
 describe('expiry by the poller', () => {
   let t: TestApp;
@@ -23,23 +22,11 @@ describe('expiry by the poller', () => {
   });
   afterAll(() => t.stop());
 
-  /** Status queries reaching the AZConnectPay simulator, for one request id. */
-  function countStatusQueries(requestId: string) {
-    const simulator = t.app.sandbox!.simulators.get('azconnectpay')!;
-    const original = simulator.handle.bind(simulator);
-    let count = 0;
-    simulator.handle = async (request: SimulatorRequest) => {
-      if (request.url.pathname.endsWith('/cash-in/status') && request.url.search.includes(requestId)) count++;
-      return original(request);
-    };
-    return { count: () => count, restore: () => void (simulator.handle = original) };
-  }
-
   it('keeps a collecting order pending through several polls before its expiry, and expires it once the time is up', async () => {
     const { data: order } = await createCashIn(t.url, merchant.apiKey, { amount: '115000', idempotencyKey: 'not-yet' });
     const prisma = t.app.db.prisma;
     await prisma.order.update({ where: { id: order.id }, data: { nextPollAt: new Date(Date.now() - 1000) } });
-    const queries = countStatusQueries(order.requestId);
+    const queries = countStatusQueries(t.app, order.requestId);
     try {
       for (let pass = 0; pass < 3; pass++) await poller.pass();
       const polled = await orderFromDb(t.app, order.id);

@@ -2,6 +2,7 @@
 import { expect } from 'vitest';
 import type { App } from '../../src/app.js';
 import { gql } from './harness.js';
+import type { SimulatorRequest } from '../../src/sandbox/kit.js';
 
 export const ORDER_FIELDS = `id status kind provider amount settledAmount reviewReason requestId providerReference rawStatus
   instructions { accountNumber accountName bankCode transferContent qrData qrImage deepLink payUrl expiresAt }
@@ -83,4 +84,16 @@ export async function waitOnBus(app: App, channel: 'order:changed' | 'cardCharge
   } finally {
     await iterator.return?.();
   }
+}
+
+/** Counts the AZConnectPay cash-in status queries for one order, where the provider would see them (restore() when done). */
+export function countStatusQueries(app: App, requestId: string) {
+  const simulator = app.sandbox!.simulators.get('azconnectpay')!;
+  const original = simulator.handle.bind(simulator);
+  let count = 0;
+  simulator.handle = async (request: SimulatorRequest) => {
+    if (request.url.pathname.endsWith('/cash-in/status') && request.url.search.includes(requestId)) count++;
+    return original(request);
+  };
+  return { count: () => count, restore: () => void (simulator.handle = original) };
 }

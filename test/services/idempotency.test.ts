@@ -29,6 +29,11 @@ describe('hashInput', () => {
     expect(new Set([base, ...others]).size).toBe(others.length + 1);
   });
 
+  it('keeps a list’s empty elements: they are part of what was asked', () => {
+    expect(hashInput('op', { tags: ['a', null] })).not.toBe(hashInput('op', { tags: ['a'] }));
+    expect(hashInput('op', { tags: ['a'] })).not.toBe(hashInput('op', { tags: { 0: 'a' } }));
+  });
+
   it('keeps a Date as its instant and a bigint as its digits', () => {
     expect(hashInput('op', { at: new Date('2026-01-02T03:04:05Z') })).toBe(hashInput('op', { at: '2026-01-02T03:04:05.000Z' }));
     expect(hashInput('op', { amount: 12n })).toBe(hashInput('op', { amount: '12' }));
@@ -81,7 +86,9 @@ describe('idempotency keys', () => {
   it('refuses the same key with another input or another operation, and keeps the first', async () => {
     await idempotency.claim(merchantId, 'reused', 'createCashIn', { amount: 4n });
     const before = await row('reused');
-    await expect(idempotency.claim(merchantId, 'reused', 'createCashIn', { amount: 5n })).rejects.toBeInstanceOf(IdempotencyKeyReusedError);
+    const reused = await idempotency.claim(merchantId, 'reused', 'createCashIn', { amount: 5n }).catch((error: unknown) => error);
+    expect(reused).toBeInstanceOf(IdempotencyKeyReusedError);
+    expect(reused).toMatchObject({ name: 'IdempotencyKeyReusedError', key: 'reused' });
     await expect(idempotency.claim(merchantId, 'reused', 'createCashOut', { amount: 4n })).rejects.toThrow('idempotency key "reused" was already used with a different input');
     expect(await row('reused')).toEqual(before);
   });
@@ -98,7 +105,7 @@ describe('idempotency keys', () => {
     const startedAt = Date.now();
     const retry = await idempotency.claim(merchantId, 'in-flight', 'createCashIn', { amount: 8n }).catch((error: unknown) => error);
     expect(retry).toBeInstanceOf(IdempotencyConflictError);
-    expect((retry as IdempotencyConflictError).key).toBe('in-flight');
+    expect(retry).toMatchObject({ name: 'IdempotencyConflictError', key: 'in-flight', message: 'a request with idempotency key "in-flight" is still in progress; retry later' });
     expect(Date.now() - startedAt).toBeGreaterThanOrEqual(300);
   });
 
@@ -106,7 +113,17 @@ describe('idempotency keys', () => {
     const patient = new Idempotency(db.prisma, { ttlHours: 24, waitMs: 30_000 });
     const first = await patient.claim(merchantId, 'waits', 'createCashIn', { amount: 9n });
     if (first.kind !== 'claimed') throw new Error('expected a claim');
+    // Complete only once the retry has looked and seen the first still in progress.
+    const looked = new Promise<void>((resolve) => {
+      const stop = db.onQuery((sql) => {
+        if (/SELECT/i.test(sql) && sql.includes('IdempotencyKey')) {
+          stop();
+          resolve();
+        }
+      });
+    });
     const retry = patient.claim(merchantId, 'waits', 'createCashIn', { amount: 9n });
+    await looked;
     const result = order();
     await patient.complete(first.recordId, result);
     expect(await retry).toEqual({ kind: 'replay', result });
@@ -125,7 +142,8 @@ describe('idempotency keys', () => {
     expect(await idempotency.claim(merchantId, 'crashed', 'createCashIn', { amount: 10n })).toEqual({ kind: 'replay', result: { kind: 'order', orderId } });
   });
 
-  it('forgets an expired key: the next request claims it afresh, whatever its input', async () => {
+  it('forgets an expired key: the next request claims it afresh, whatever its input, and forgets nothing else', async () => {
+    const bystander = await idempotency.claim(merchantId, 'bystander', 'createCashIn', { amount: 18n });
     const first = await idempotency.claim(merchantId, 'expired', 'createCashIn', { amount: 11n });
     if (first.kind !== 'claimed') throw new Error('expected a claim');
     await idempotency.complete(first.recordId, order());
@@ -134,6 +152,7 @@ describe('idempotency keys', () => {
     expect(again.kind).toBe('claimed');
     expect(again).not.toEqual({ kind: 'claimed', recordId: first.recordId });
     expect(await row('expired')).toMatchObject({ state: 'IN_PROGRESS', requestHash: hashInput('createCashIn', { amount: 12n }) });
+    expect(await row('bystander')).toMatchObject({ id: bystander.kind === 'claimed' ? bystander.recordId : '' });
   });
 
   it('frees a key whose first request failed before any effect, but never a completed one', async () => {
@@ -148,6 +167,10 @@ describe('idempotency keys', () => {
     await idempotency.complete(done.recordId, order());
     await idempotency.release(done.recordId);
     expect(await db.prisma.idempotencyKey.count({ where: { id: done.recordId } })).toBe(1);
+  });
+
+  it('lets a database error other than a taken key through, rather than take it for one', async () => {
+    await expect(idempotency.claim(randomUUID(), 'no-such-merchant', 'createCashIn', { amount: 19n })).rejects.toThrow(/foreign key|P2003/i);
   });
 
   it('purges only keys past their expiry', async () => {

@@ -43,6 +43,7 @@ describe('fieldOutsideOrder', () => {
     expect(outside(`query($id: ID!) { order(id: $id) { events { actor payload } } orders { edges { cursor } } }`)).toBe('OrderEvent.actor');
     expect(outside(`{ order(id: "x") { ... on NoSuchType { id } } }`)).toBe('?.id');
     expect(outside(`{ nothingLikeThis }`)).toBe('Query.nothingLikeThis');
+    expect(outside(`{ order(id: "x") { id nothingLikeThis } }`)).toBe('Order.nothingLikeThis');
   });
 });
 

@@ -40,10 +40,11 @@ const wowJson = (fields: Record<string, unknown> = wow, secret = 'wow-in') => JS
 describe('the gateway of a callback', () => {
   it('is the last segment of the path, with or without .php, any case, trailing slashes ignored', () => {
     const gateway = (path: string) => gatewayOfCallback({ ...callback('x', 'POST', ''), url: new URL(`http://paygraph.test${path}`) });
-    expect([gateway('/callbacks/sharkpay'), gateway('/callbacks/WowPay.PHP'), gateway('/callbacks/sharkpay//'), gateway('/callbacks/sharkpay.php.bak'), gateway('/callbacks/vnkash'), gateway('/')]).toEqual([
+    expect([gateway('/callbacks/sharkpay'), gateway('/callbacks/WowPay.PHP'), gateway('/callbacks/sharkpay//'), gateway('/callbacks/sharkpay.php.bak'), gateway('/callbacks/shark.phppay'), gateway('/callbacks/vnkash'), gateway('/')]).toEqual([
       'sharkpay',
       'wowpay',
       'sharkpay',
+      undefined,
       undefined,
       undefined,
       undefined,
@@ -99,6 +100,17 @@ describe('a SharkPay callback', () => {
     expect(verifyHubCallback(credentials(), make())).toEqual({ ok: false, ...rejection });
   });
 
+  it('never takes a missing payout key for a key: a sign made with "undefined" is refused', () => {
+    const payinOnly = credentials({ sharkpayPayoutSecretKey: undefined });
+    expect(verifyHubCallback(payinOnly, callback('sharkpay', 'GET', '', { query: `?${sharkForm(shark, 'undefined')}` }))).toEqual({ ok: false, reason: 'bad-signature', detail: 'the sharkpay sign does not match' });
+  });
+
+  it('reads a callback without an amount as moving none, and keeps WowPay’s address list to WowPay', () => {
+    const { amount: _amount, ...noAmount } = shark;
+    const verdict = verifyHubCallback(credentials({ wowpayCallbackSourceIps: '10.0.0.9' }), callback('sharkpay', 'GET', '', { query: `?${sharkForm(noAmount)}` }));
+    expect(verdict.ok && verdict.callback.report).toStrictEqual({ status: 'SUCCEEDED', rawStatus: 'SUCCESS', providerReference: 'SPN1', raw: { gateway: 'sharkpay', ...noAmount } });
+  });
+
   it('refuses every callback while no SharkPay secret is configured, but not another merchant number when none is set', () => {
     const none = credentials({ sharkpayPayinSecretKey: undefined });
     expect(verifyHubCallback(none, callback('sharkpay', 'GET', '', { query: `?${sharkForm()}` }))).toEqual({ ok: false, reason: 'bad-signature', detail: 'no sharkpay secret is configured for this merchant' });
@@ -133,6 +145,10 @@ describe('a WowPay callback', () => {
   it('refuses a WowPay callback while no WowPay secret is configured, even from an allowed address', () => {
     const none = credentials({ wowpayPayinSecretKey: undefined, wowpayCallbackSourceIps: '10.0.0.1' });
     expect(verifyHubCallback(none, callback('wowpay', 'POST', wowJson()))).toEqual({ ok: false, reason: 'bad-signature', detail: 'no wowpay secret is configured for this merchant' });
+  });
+
+  it('takes a sign that is not text for no sign', () => {
+    expect(verifyHubCallback(credentials(), callback('wowpay', 'POST', JSON.stringify({ ...wow, sign: { value: wowSign(wow, 'wow-in') } })))).toEqual({ ok: false, reason: 'bad-signature', detail: 'the callback carries no sign' });
   });
 
   it('refuses a payload that cannot have been signed (a nested object)', () => {

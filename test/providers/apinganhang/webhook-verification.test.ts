@@ -28,6 +28,10 @@ describe('the transaction webhook', () => {
     });
   });
 
+  it('reads a bank or account that is not text as none', () => {
+    expect(verify(signed({ ...base, bank: { name: 'MB' }, account: ['1'] }))).toMatchObject({ ok: true, transaction: { bank: '', account: '' }, eventKey: 'transaction.confirmed::FT26105370000088' });
+  });
+
   it('accepts an upper-case sign, a Vietnam local paid_at, and a webhook without bank or account', () => {
     const local = { ...base, paid_at: '17/04/2026 10:10:00', bank: undefined, account: undefined };
     const verdict = verify({ ...signed(local), sign: signed(local).sign.toUpperCase() });
@@ -74,6 +78,7 @@ describe('API Ngân hàng signing edges', () => {
     const fields = { mch_id: 'SP1', mch_order_no: 'O1', order_no: 'N1', amount: '500000', status: 'SUCCESS' };
     expect(sharkPaySign({ ...fields, amount: 500000n }, 'k')).toBe(sharkPaySign(fields, 'k'));
     expect(sharkPaySign({ ...fields, order_no: null }, 'k')).toBe(sharkPaySign({ ...fields, order_no: '' }, 'k'));
+    expect(sharkPaySign({ ...fields, order_no: { nested: 1 } }, 'k')).toBe(sharkPaySign({ ...fields, order_no: '' }, 'k'));
   });
 
   it('sorts WowPay fields by byte order, whatever order they came in, and drops only "", null and undefined', () => {

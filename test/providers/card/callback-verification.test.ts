@@ -63,6 +63,7 @@ describe('finding the charge and answering', () => {
     expect(locateCardCallback(callback('GET', '', '?request_id=PGC1'))).toEqual({ requestId: 'PGC1', providerReference: undefined });
     expect(locateCardCallback(callback('POST', '{"trans_id":77}'))).toEqual({ requestId: undefined, providerReference: '77' });
     expect(locateCardCallback(callback('GET', '', '?request_id=&trans_id='))).toBeNull();
+    expect(locateCardCallback(callback('GET', '', '?request_id=&trans_id=T5'))).toStrictEqual({ requestId: undefined, providerReference: 'T5' });
     expect(locateCardCallback(callback('POST', '{"request_id":true}'))).toBeNull();
     expect(locateCardCallback(callback('PUT', '{"request_id":"PGC1"}'))).toBeNull();
   });

@@ -26,7 +26,7 @@ describe('reading a VNKash callback', () => {
       const verdict = verify('POST', body, headers);
       expect(verdict.ok && verdict.callback.report, body).toMatchObject({ status: 'SUCCEEDED', rawStatus: 'success', amount: 100000n, providerReference: '77' });
     }
-    expect(verify('POST', 'id=78&status=failed', { 'content-type': 'application/x-www-form-urlencoded' })).toMatchObject({ ok: true, callback: { report: { status: 'FAILED', providerReference: '78' } } });
+    expect(verify('POST', 'id=78&status=failed', { 'x-note': 'json', 'content-type': 'application/x-www-form-urlencoded' })).toMatchObject({ ok: true, callback: { report: { status: 'FAILED', providerReference: '78' } } });
   });
 
   it('refuses JSON that is not an object, and a JSON content-type over a form', () => {
@@ -58,6 +58,7 @@ describe('what a VNKash callback names', () => {
     expect(reference({ deposit: { id: 8 }, batch: 'B' })).toBe('8');
     expect(reference({ withdrawal: { id: 'W9' } })).toBe('W9');
     expect(reference({ deposit: 'not an object', batch: 'B10' })).toBe('B10');
+    expect(reference({ deposit: null, withdrawal: null, batch: 'B11' })).toBe('B11');
     expect(reference({ id: true, status: 'success' })).toBe('no ref in the URL and no id in the body');
   });
 

@@ -2,7 +2,7 @@
 // over HTTP, its callback over HTTP, the subscriber over graphql-ws.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMerchant, gql, startTestApp, subscribe, wsClient, type TestApp } from '../support/harness.js';
-import { createCashIn, orderFromDb, ORDER_UPDATED, sandboxControl, sandboxState, waitForStatus } from '../support/orders.js';
+import { createCashIn, orderFromDb, ORDER_UPDATED, sandboxControl, sandboxState, waitForStatus, isOutcome } from '../support/orders.js';
 
 describe('a cash-in', () => {
   let t: TestApp;
@@ -30,7 +30,8 @@ describe('a cash-in', () => {
       expect(first.orderUpdated.status).toBe('PENDING');
 
       await sandboxControl(t.app, 'azconnectpay', 'settle', { kind: 'cash-in', request_id: order.requestId, outcome: 'succeed', callback: 'once' });
-      const paid = await updates.next((m) => m.orderUpdated.status === 'SUCCEEDED');
+      const paid = await updates.next((m) => isOutcome(m.orderUpdated.status));
+      expect(paid.orderUpdated.status).toBe('SUCCEEDED');
       expect(paid.orderUpdated.events.map((e: { toStatus: string }) => e.toStatus)).toEqual(['PENDING', 'SUCCEEDED']);
     } finally {
       updates.dispose();

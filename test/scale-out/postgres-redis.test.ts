@@ -2,8 +2,12 @@
 // this machine has both (CI does); each run gets its own database, dropped after.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMerchant, createTestDatabase, gql, postgresAvailable, redisAvailable, startTestApp, subscribe, TEST_REDIS_URL, wsClient, type TestApp } from '../support/harness.js';
-import { createCashIn, ORDER_UPDATED, orderFromDb, sandboxControl, sandboxState } from '../support/orders.js';
+import { createCashIn, ORDER_UPDATED, orderFromDb, sandboxControl, sandboxState, isOutcome } from '../support/orders.js';
 import { createDatabaseNonceSource } from '../../src/services/nonces.js';
+import { credentialKey } from '../../src/http/rate-limit.js';
+
+/** Requests per minute per API key on both instances: above what any other test here sends with one key. */
+const KEY_LIMIT = 50;
 
 const available = (await postgresAvailable()) && (await redisAvailable());
 if (!available) console.warn('PostgreSQL or Redis is not reachable here: the scale-out tests do not run on this machine (they run on CI).');
@@ -12,10 +16,18 @@ describe.runIf(available)('two instances on PostgreSQL and Redis', () => {
   let database: Awaited<ReturnType<typeof createTestDatabase>>;
   let a: TestApp;
   let b: TestApp;
+  /** Every key made here: their rate-limit counters in Redis are removed at the end. */
+  const apiKeys: string[] = [];
+  const newMerchant = async (instance: TestApp) => {
+    const merchant = await createMerchant(instance.app);
+    apiKeys.push(merchant.apiKey);
+    return merchant;
+  };
 
   beforeAll(async () => {
     database = await createTestDatabase();
-    const env = { DATABASE_URL: database.url, REDIS_URL: TEST_REDIS_URL };
+    // No per-IP limit: its Redis key (the loopback address) would be shared with other runs on this machine.
+    const env = { DATABASE_URL: database.url, REDIS_URL: TEST_REDIS_URL, RATE_LIMIT_PER_KEY: String(KEY_LIMIT), RATE_LIMIT_PER_IP: '0' };
     // Started together: the migration lock lets exactly one of them migrate.
     [a, b] = await Promise.all([startTestApp(env), startTestApp(env)]);
   });
@@ -23,6 +35,12 @@ describe.runIf(available)('two instances on PostgreSQL and Redis', () => {
   afterAll(async () => {
     await Promise.allSettled([a?.stop(), b?.stop()]);
     await database?.drop();
+    if (apiKeys.length) {
+      const { Redis } = await import('ioredis');
+      const redis = new Redis(TEST_REDIS_URL);
+      await redis.del(...apiKeys.map((key) => `paygraph:ratelimit:key:${credentialKey(`Bearer ${key}`)}`));
+      redis.disconnect();
+    }
   });
 
   it('migrated the database once, with Prisma Migrate’s history', async () => {
@@ -35,7 +53,7 @@ describe.runIf(available)('two instances on PostgreSQL and Redis', () => {
   });
 
   it('delivers a change made on one instance to a subscriber on the other', async () => {
-    const merchant = await createMerchant(a.app);
+    const merchant = await newMerchant(a);
     const { data: order } = await createCashIn(a.url, merchant.apiKey, { amount: '250000', idempotencyKey: 'cross-instance' });
     const client = wsClient(b.url, merchant.apiKey);
     const updates = subscribe(client, ORDER_UPDATED, { id: order.id });
@@ -43,7 +61,8 @@ describe.runIf(available)('two instances on PostgreSQL and Redis', () => {
       expect((await updates.next()).orderUpdated.status).toBe('PENDING');
       // The order was created through A, so A's sandbox holds it and calls A back.
       await sandboxControl(a.app, 'azconnectpay', 'settle', { kind: 'cash-in', request_id: order.requestId, outcome: 'succeed', callback: 'once' });
-      const paid = await updates.next((m) => m.orderUpdated.status === 'SUCCEEDED');
+      const paid = await updates.next((m) => isOutcome(m.orderUpdated.status));
+      expect(paid.orderUpdated.status).toBe('SUCCEEDED');
       expect(paid.orderUpdated.id).toBe(order.id);
     } finally {
       updates.dispose();
@@ -54,7 +73,7 @@ describe.runIf(available)('two instances on PostgreSQL and Redis', () => {
   });
 
   it('creates one order for one idempotency key sent to both instances at once', async () => {
-    const merchant = await createMerchant(a.app);
+    const merchant = await newMerchant(a);
     const input = { amount: '188888', idempotencyKey: 'both-instances', merchantReference: 'TWO' };
     const results = await Promise.all(Array.from({ length: 40 }, (_, i) => createCashIn(i % 2 ? a.url : b.url, merchant.apiKey, input)));
     expect(new Set(results.map((r) => r.data?.id)).size).toBe(1);
@@ -75,8 +94,24 @@ describe.runIf(available)('two instances on PostgreSQL and Redis', () => {
     expect(sequential[0]! > numbers.reduce((max, n) => (n > max ? n : max), 0n)).toBe(true);
   });
 
+  it('shares a key’s rate limit across both instances through Redis: 429 on either once it is used', async () => {
+    const merchant = await newMerchant(a);
+    const other = await newMerchant(a);
+    const statuses = [];
+    for (let i = 0; i < KEY_LIMIT; i++) statuses.push((await gql(i % 2 ? a.url : b.url, '{ merchant { id } }', {}, merchant.apiKey)).status);
+    expect(statuses.filter((status) => status !== 200)).toEqual([]);
+    for (const instance of [a, b]) {
+      const limited = await fetch(`${instance.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${merchant.apiKey}` }, body: '{"query":"{ __typename }"}' });
+      expect(limited.status).toBe(429);
+      expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+      expect((await limited.json()).errors[0].message).toMatch(/per API key/);
+    }
+    // Another key is not affected.
+    expect((await gql(b.url, '{ merchant { id } }', {}, other.apiKey)).status).toBe(200);
+  });
+
   it('answers GraphQL on both instances from the same data', async () => {
-    const merchant = await createMerchant(b.app);
+    const merchant = await newMerchant(b);
     const viaA = await gql(a.url, '{ merchant { id } }', {}, merchant.apiKey);
     expect(viaA.data.merchant.id).toBe(merchant.merchantId);
   });

@@ -6,7 +6,7 @@ import { parse } from 'graphql';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import { createMerchant, gql, startTestApp, wsClient, type TestApp } from '../support/harness.js';
-import { createCashIn, ORDER_UPDATED, sandboxControl } from '../support/orders.js';
+import { createCashIn, ORDER_UPDATED, sandboxControl, isOutcome } from '../support/orders.js';
 import { schema } from '../../src/schema/index.js';
 import { fieldOutsideOrder } from '../../src/http/client-token-fence.js';
 import { requireMerchant, type Context } from '../../src/schema/builder.js';
@@ -198,7 +198,8 @@ describe('client tokens', () => {
       expect((await elsewhere.ended).error).toBeTruthy();
       expect(elsewhere.messages).toEqual([]);
       await sandboxControl(t.app, 'azconnectpay', 'settle', { kind: 'cash-in', request_id: fresh.requestId, outcome: 'succeed', callback: 'once' });
-      const paid = await updates.next((m) => m.orderUpdated.status === 'SUCCEEDED');
+      const paid = await updates.next((m) => isOutcome(m.orderUpdated.status));
+      expect(paid.orderUpdated.status).toBe('SUCCEEDED');
       expect(paid.orderUpdated.id).toBe(fresh.id);
     } finally {
       updates.dispose();

@@ -2,6 +2,7 @@
 import { expect } from 'vitest';
 import type { App } from '../../src/app.js';
 import { gql } from './harness.js';
+import type { SimulatorRequest } from '../../src/sandbox/kit.js';
 
 export const ORDER_FIELDS = `id status kind provider amount settledAmount reviewReason requestId providerReference rawStatus
   instructions { accountNumber accountName bankCode transferContent qrData qrImage deepLink payUrl expiresAt }
@@ -53,20 +54,46 @@ export function waitForStatus(app: App, orderId: string, statuses: string[]) {
   return waitOnBus(app, 'order:changed', orderId, read, statuses);
 }
 
-/** Listens on a status channel before reading the current status, so a change between the two is never missed. */
+/** Where an order or a card charge is on its way; any other status it reaches is an outcome. */
+const IN_FLIGHT = new Set(['PENDING', 'PROCESSING']);
+
+/** For subscription waits: stop at the first outcome and assert it, rather than wait (until the test's timeout) for one that may never come. */
+export const isOutcome = (status: string) => !IN_FLIGHT.has(status);
+
+/**
+ * Listens on a status channel before reading the current status, so a change between the two is never missed.
+ * Fails at once when another outcome than the ones awaited is reached (rather than waiting for the test's timeout).
+ */
 export async function waitOnBus(app: App, channel: 'order:changed' | 'cardCharge:changed', id: string, read: () => Promise<string>, statuses: string[]) {
+  const reached = (status: string) => {
+    if (statuses.includes(status)) return true;
+    if (isOutcome(status)) throw new Error(`${id} reached ${status} while the test waited for ${statuses.join(' or ')}`);
+    return false;
+  };
   const iterator = app.services.pubsub.subscribe(channel, id)[Symbol.asyncIterator]();
   try {
     let next = iterator.next(); // starts listening before the read below
     const now = await read();
-    if (statuses.includes(now)) return now;
+    if (reached(now)) return now;
     for (;;) {
       const { value, done } = await next;
       if (done) throw new Error('subscription ended');
-      if (statuses.includes(value.status)) return value.status;
+      if (reached(value.status)) return value.status;
       next = iterator.next();
     }
   } finally {
     await iterator.return?.();
   }
+}
+
+/** Counts the AZConnectPay cash-in status queries for one order, where the provider would see them (restore() when done). */
+export function countStatusQueries(app: App, requestId: string) {
+  const simulator = app.sandbox!.simulators.get('azconnectpay')!;
+  const original = simulator.handle.bind(simulator);
+  let count = 0;
+  simulator.handle = async (request: SimulatorRequest) => {
+    if (request.url.pathname.endsWith('/cash-in/status') && request.url.search.includes(requestId)) count++;
+    return original(request);
+  };
+  return { count: () => count, restore: () => void (simulator.handle = original) };
 }

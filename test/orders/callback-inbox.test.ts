@@ -1,0 +1,78 @@
+// The callback inbox de-duplicates: a provider resending the same callback
+// (after a timeout, or several times at once) gets the same answer, while the
+// order is changed, the provider asked and the inbox written exactly once.
+// A different callback for the same order is a new event, not a duplicate.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createMerchant, startTestApp, type TestApp } from '../support/harness.js';
+import { createCashIn, orderFromDb, sandboxControl, countStatusQueries } from '../support/orders.js';
+
+describe('callback inbox de-duplication', () => {
+  let t: TestApp;
+  let merchant: { merchantId: string; apiKey: string };
+  beforeAll(async () => {
+    t = await startTestApp({ WORKERS: 'false' });
+    merchant = await createMerchant(t.app);
+  });
+  afterAll(() => t.stop());
+
+  /** A cash-in the payer has paid at AZConnectPay, whose callback has not been sent (the test sends it). */
+  async function paidOrder(key: string, amount: number) {
+    const { data: order } = await createCashIn(t.url, merchant.apiKey, { amount: String(amount), idempotencyKey: key });
+    await sandboxControl(t.app, 'azconnectpay', 'settle', { kind: 'cash-in', request_id: order.requestId, outcome: 'succeed', callback: 'none' });
+    return order as { id: string; requestId: string };
+  }
+
+  const post = (requestId: string, body: string) =>
+    fetch(`${t.url}/callbacks/azconnectpay?ref=${requestId}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body }).then(async (response) => ({
+      status: response.status,
+      body: await response.text(),
+    }));
+
+  async function expectAppliedOnce(orderId: string) {
+    const stored = await orderFromDb(t.app, orderId);
+    expect(stored.status).toBe('SUCCEEDED');
+    expect(stored.events.map((e) => [e.toStatus, e.cause])).toEqual([
+      ['PENDING', 'API'],
+      ['SUCCEEDED', 'CALLBACK'],
+    ]);
+    const inbox = await t.app.db.prisma.callbackInbox.findMany({ where: { orderId } });
+    expect(inbox.map((row) => [row.status, row.attempts])).toEqual([['PROCESSED', 1]]);
+  }
+
+  it('answers a resent callback like the first and applies it once, asking the provider once', async () => {
+    const order = await paidOrder('resent', 131_000);
+    const body = JSON.stringify({ request_id: order.requestId, amount: 131000, status: 'SUCCESS' });
+    const queries = countStatusQueries(t.app, order.requestId);
+    try {
+      const first = await post(order.requestId, body);
+      const again = await post(order.requestId, body);
+      expect(first).toEqual({ status: 200, body: '{"success":true}' });
+      expect(again).toEqual(first);
+      expect(queries.count()).toBe(1);
+    } finally {
+      queries.restore();
+    }
+    await expectAppliedOnce(order.id);
+  });
+
+  it('records one of five identical callbacks arriving at once', async () => {
+    const order = await paidOrder('burst', 132_000);
+    const body = JSON.stringify({ request_id: order.requestId, amount: 132000, status: 'SUCCESS' });
+    const queries = countStatusQueries(t.app, order.requestId);
+    try {
+      const answers = await Promise.all(Array.from({ length: 5 }, () => post(order.requestId, body)));
+      expect(answers).toEqual(Array.from({ length: 5 }, () => ({ status: 200, body: '{"success":true}' })));
+      expect(queries.count()).toBe(1);
+    } finally {
+      queries.restore();
+    }
+    await expectAppliedOnce(order.id);
+  });
+
+  it('records a different callback for the same order as a new event', async () => {
+    const order = await paidOrder('two-events', 133_000);
+    await post(order.requestId, JSON.stringify({ request_id: order.requestId, amount: 133000, status: 'PENDING' }));
+    await post(order.requestId, JSON.stringify({ request_id: order.requestId, amount: 133000, status: 'SUCCESS' }));
+    expect(await t.app.db.prisma.callbackInbox.count({ where: { orderId: order.id } })).toBe(2);
+  });
+});

@@ -29,6 +29,7 @@ import { handleCheckoutRequest } from './checkout/http.js';
 import { handleConsoleRequest } from './console/http.js';
 import { loadOrCreateSealingKey, parsePreviousKeys, sealingKeyDirectory } from './services/secrets-key.js';
 import { SealedBox } from './services/sealed-box.js';
+import { handlePaymentLinkRequest, isPaymentLinkPath } from './checkout/payment-link.js';
 import { startSandbox, type RunningSandbox } from './sandbox/server.js';
 import { createSimulators, sandboxCredentials } from './sandbox/index.js';
 import { OrderPoller } from './workers/order-poller.js';
@@ -265,6 +266,12 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
       served.route = path.startsWith('/checkout/assets/') ? '/checkout/assets' : path === '/checkout/demo' ? '/checkout/demo' : '/checkout/*';
       if (!(await admitByRate(req, res, 'checkout'))) return;
       await handleCheckoutRequest(req, res, { services, prisma: db.prisma, config, logger, sandbox });
+      return;
+    }
+    if (isPaymentLinkPath(path)) {
+      served.route = '/pay/*';
+      if (!(await admitByRate(req, res, 'checkout'))) return;
+      await handlePaymentLinkRequest(req, res, { services, prisma: db.prisma, config, logger, sandbox });
       return;
     }
     if (path === '/console' || path.startsWith('/console/')) {

@@ -100,9 +100,13 @@ const text = (value: string | null | undefined, field: string, max: number) => {
   return value;
 };
 
-function checkAmountAndKey(amount: bigint, idempotencyKey: string) {
+function checkAmount(amount: bigint) {
   if (amount <= 0n) throw new ValidationError('amount must be a positive whole number of đồng', 'amount');
   if (amount > 100_000_000_000n) throw new ValidationError('amount is larger than any provider accepts', 'amount');
+}
+
+function checkAmountAndKey(amount: bigint, idempotencyKey: string) {
+  checkAmount(amount);
   if (!/^[\x21-\x7e]{1,255}$/.test(idempotencyKey)) throw new ValidationError('idempotencyKey: 1–255 printable ASCII characters, no spaces', 'idempotencyKey');
 }
 
@@ -406,5 +410,77 @@ builder.queryField('providerHealth', (t) =>
     description: 'Health of your provider accounts that createPayment/createPayout have called on this instance.',
     authScopes: { merchant: true },
     resolve: (_root, _args, ctx) => ctx.services.providerHealth.describe(requireMerchant(ctx)),
+  }),
+);
+
+// ---- payment links -------------------------------------------------------------------
+
+interface PaymentLinkShape {
+  id: string;
+  url: string | null;
+  amount: bigint;
+  description: string | null;
+  expiresAt: Date;
+  orderId: string | null;
+}
+
+const PaymentLinkType = builder.objectRef<PaymentLinkShape>('PaymentLink').implement({
+  description: 'A hosted checkout link: the payer opens `url`, chooses among the methods routable now, and pays the one order the link makes.',
+  fields: (t) => ({
+    id: t.exposeID('id'),
+    url: t.exposeString('url', { nullable: true, description: 'Shown once, at creation: the token inside is the payer’s only access.' }),
+    amount: t.expose('amount', { type: 'BigInt' }),
+    description: t.exposeString('description', { nullable: true }),
+    expiresAt: t.expose('expiresAt', { type: 'DateTime', description: 'After it a link that made no order opens no more.' }),
+    orderId: t.exposeString('orderId', { nullable: true, description: 'The order the payer’s choice made.' }),
+  }),
+});
+
+const CreatePaymentLinkInput = builder.inputType('CreatePaymentLinkInput', {
+  fields: (t) => ({
+    amount: t.field({ type: 'BigInt', required: true, description: 'Whole đồng.' }),
+    description: t.string({ required: false, description: 'What the payer pays for (shown on the page).' }),
+    merchantReference: t.string({ required: false }),
+    expiresInMinutes: t.int({ required: false, description: '1 to 10080; default ORDER_TTL_MINUTES. The order made from it expires with the link.' }),
+    returnUrl: t.string({ required: false }),
+    cancelUrl: t.string({ required: false }),
+  }),
+});
+
+builder.mutationField('createPaymentLink', (t) =>
+  t.field({
+    type: PaymentLinkType,
+    description: 'A hosted checkout URL for an amount: the payer needs no key; when several methods are routable the page lets the payer choose one, then shows that provider’s instructions and live status.',
+    authScopes: { merchant: true },
+    errors: { types: [ValidationError] },
+    args: { input: t.arg({ type: CreatePaymentLinkInput, required: true }) },
+    resolve: async (_root, { input }, ctx) => {
+      checkAmount(input.amount);
+      const { link, url } = await ctx.services.paymentLinks.create({
+        merchantId: requireMerchant(ctx),
+        amount: input.amount,
+        description: text(input.description, 'description', 255),
+        merchantReference: text(input.merchantReference, 'merchantReference', 128),
+        expiresInMinutes: input.expiresInMinutes ?? undefined,
+        returnUrl: input.returnUrl ?? undefined,
+        cancelUrl: input.cancelUrl ?? undefined,
+      });
+      return { ...link, url };
+    },
+  }),
+);
+
+builder.queryField('paymentLink', (t) =>
+  t.field({
+    type: PaymentLinkType,
+    nullable: true,
+    description: 'One of your payment links (its url is not shown again).',
+    authScopes: { merchant: true },
+    args: { id: t.arg.id({ required: true }) },
+    resolve: async (_root, { id }, ctx) => {
+      if (!/^[0-9a-f-]{36}$/i.test(String(id))) return null;
+      const link = await ctx.prisma.paymentLink.findFirst({ where: { id: String(id), merchantId: requireMerchant(ctx) } });
+      return link ? { ...link, url: null } : null;
+    },
   }),
 );

@@ -75,8 +75,8 @@ export function createServices(deps: ServiceDeps) {
   const review = createReviewServices(prisma, pubsub, transitions);
   const webhooks = createWebhookServices({ prisma, pubsub, logger, config, sealedBox: deps.sealedBox });
   const dashboard = new Dashboard(prisma);
-  const { providerHealth, routing, payments } = createPaymentServices(deps, { connectors: providerAccounts, transitions, idempotency });
-  return { providerHealth, routing, payments, pubsub, apiKeys, merchants, providerAccounts, providerReads, idempotency, transitions, orders, callbacks, inbox, cardCharges, bank, clientTokens, review, webhooks, dashboard };
+  const { providerHealth, routing, payments, paymentLinks } = createPaymentServices(deps, { connectors: providerAccounts, transitions, idempotency, clientTokens });
+  return { providerHealth, routing, payments, paymentLinks, pubsub, apiKeys, merchants, providerAccounts, providerReads, idempotency, transitions, orders, callbacks, inbox, cardCharges, bank, clientTokens, review, webhooks, dashboard };
 }
 
 export type Services = ReturnType<typeof createServices>;

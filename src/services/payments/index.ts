@@ -6,8 +6,10 @@ import type { ConnectorSource } from '../orders.js';
 import { Payments } from './payments.js';
 import { ProviderHealth } from './provider-health.js';
 import { PaymentRouting } from './routing.js';
+import { PaymentLinks } from './payment-links.js';
+import type { ClientTokens } from '../client-tokens.js';
 
-export function createPaymentServices(deps: ServiceDeps, parts: { connectors: ConnectorSource; transitions: OrderTransitions; idempotency: Idempotency }) {
+export function createPaymentServices(deps: ServiceDeps, parts: { connectors: ConnectorSource; transitions: OrderTransitions; idempotency: Idempotency; clientTokens: ClientTokens }) {
   const { config } = deps;
   const providerHealth = new ProviderHealth({ failureThreshold: config.CIRCUIT_FAILURE_THRESHOLD, halfOpenAfterMs: config.CIRCUIT_HALF_OPEN_AFTER_MS });
   const routing = new PaymentRouting(deps.prisma, providerHealth, deps.sandbox);
@@ -17,5 +19,6 @@ export function createPaymentServices(deps: ServiceDeps, parts: { connectors: Co
     payoutDeadlineMinutes: config.PAYOUT_DEADLINE_MINUTES,
     firstPollAfterMs: Math.min(config.POLL_INTERVAL_MS, 30_000),
   });
-  return { providerHealth, routing, payments };
+  const paymentLinks = new PaymentLinks(deps.prisma, payments, routing, parts.clientTokens, { publicUrl: deps.publicUrl, defaultTtlMinutes: config.ORDER_TTL_MINUTES });
+  return { providerHealth, routing, payments, paymentLinks };
 }

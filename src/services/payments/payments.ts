@@ -147,7 +147,8 @@ export class Payments {
             this.logger.warn({ orderId: order.id, route, err: (error as Error).message }, 'outcome unknown while creating a routed order: no failover; its status query will settle it');
             throw error;
           }
-          const sent = !(error instanceof CircuitOpenError || error instanceof MissingProviderAccountError || error instanceof ValidationError || error instanceof ProviderUnavailableError);
+          // NOT_SENT: stopped on our side (circuit, account, the provider's own input rules, an operation it lacks) or the connection never made.
+          const sent = !(error instanceof CircuitOpenError || error instanceof MissingProviderAccountError || error instanceof ValidationError || error instanceof ProviderNotSupportedError || error instanceof ProviderUnavailableError);
           await finish(sent ? 'REFUSED' : 'NOT_SENT', error);
           refusals.push(`${route}: ${(error as Error).message}`);
         }

@@ -87,9 +87,18 @@ export class ProviderHealth {
     const account = this.account(merchantId, provider);
     const started = performance.now();
     try {
-      const result = await account.policy.execute(call);
+      // A refusal is an answer: handed through the breaker as a result, so it counts as a success there too.
+      const outcome = await account.policy.execute(async () => {
+        try {
+          return { ok: true as const, value: await call() };
+        } catch (error) {
+          if (isFailure(error)) throw error;
+          return { ok: false as const, error };
+        }
+      });
+      if (!outcome.ok) throw outcome.error;
       this.record(account, 'success', started);
-      return result;
+      return outcome.value;
     } catch (error) {
       if (error instanceof BrokenCircuitError) throw new CircuitOpenError(provider, new Date((account.openedAt ?? Date.now()) + this.options.halfOpenAfterMs));
       this.record(account, isFailure(error) ? 'failure' : 'refused', started);

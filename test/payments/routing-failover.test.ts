@@ -110,6 +110,18 @@ describe('createPayment and createPayout: routing and failover', () => {
     expect(await t.app.db.prisma.orderAttempt.count({ where: { orderId: order.id } })).toBe(2);
   });
 
+  it("collects into the merchant's own bank account when routed there: the transfer code is the request id, nothing is sent", async () => {
+    await t.app.db.prisma.bankAccount.create({ data: { merchantId: merchant.merchantId, providerAccountId: 'acc-1', bankCode: 'MB', accountNumber: '0368000111', holderName: 'CUA HANG A' } });
+    const preview = (await call(PREVIEW, { input: { direction: 'IN', method: 'BANK_TRANSFER', amount: '120000' } })).routePreview.data;
+    expect(preview.candidates).toEqual(['AZCONNECTPAY', 'VNKASH', 'BANK_ACCOUNT']);
+    const result = await pay({ amount: '120000', method: 'BANK_TRANSFER', idempotencyKey: 'own-account', provider: 'BANK_ACCOUNT' });
+    const order = result.data.order;
+    expect(order).toMatchObject({ provider: 'APINGANHANG', kind: 'BANK_TRANSFER', status: 'PENDING', instructions: { accountNumber: '0368000111', transferContent: order.requestId } });
+    expect(order.requestId).toMatch(/^PG[A-Z0-9]{8}$/);
+    expect(order.attempts.map((a: { route: string; outcome: string }) => [a.route, a.outcome])).toEqual([['BANK_ACCOUNT', 'ACCEPTED']]);
+    expect((await orderFromDb(t.app, order.id)).submitted).toBe(true);
+  });
+
   it('keeps the order FAILED with its attempt when every candidate refused (here one pinned route)', async () => {
     await sandboxControl(t.app, 'azconnectpay', 'steer', { operation: 'cash-in', behaviour: { kind: 'error', code: 422, message: 'merchant blocked' } });
     const result = await pay({ amount: '255000', method: 'BANK_TRANSFER', idempotencyKey: 'pinned-1', provider: 'AZCONNECTPAY' });
@@ -194,6 +206,15 @@ describe('createPayment and createPayout: routing and failover', () => {
     expect(payout.__typename).toBe('MutationCreatePayoutSuccess');
     expect(payout.data.order).toMatchObject({ provider: 'APINGANHANG', kind: 'HUB_PAYOUT', paymentMethod: 'BANK_TRANSFER', payee: { bankCode: 'TCB' } });
     expect(payout.data.order.attempts.map((a: { route: string; outcome: string }) => [a.route, a.outcome])).toEqual([['HUB_SHARKPAY', 'ACCEPTED']]);
+
+    // A documented refusal of a payout fails over too: AZConnectPay says no, SharkPay takes it.
+    await sandboxControl(t.app, 'azconnectpay', 'steer', { operation: 'cash-out', behaviour: { kind: 'error', code: 422, message: 'insufficient balance' } });
+    const failedOver = (await call(CREATE_PAYOUT, { input: { amount: '150000', payee: { bank: { ...bank.bank, bankCode: 'VCB' } }, idempotencyKey: 'payout-failover' } })).createPayout;
+    expect(failedOver.data.order).toMatchObject({ provider: 'APINGANHANG', kind: 'HUB_PAYOUT' });
+    expect(failedOver.data.order.attempts.map((a: { route: string; outcome: string }) => [a.route, a.outcome])).toEqual([
+      ['AZCONNECTPAY', 'REFUSED'],
+      ['HUB_SHARKPAY', 'ACCEPTED'],
+    ]);
 
     const before = await t.app.db.prisma.order.count();
     const momo = (await call(CREATE_PAYOUT, { input: { amount: '50000', payee: { momo: { phone: '0901234567', name: 'TRAN B' } }, idempotencyKey: 'payout-momo' } })).createPayout;

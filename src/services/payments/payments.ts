@@ -120,7 +120,7 @@ export class Payments {
         if (index > 0) {
           await this.prisma.order.update({
             where: { id: order.id },
-            data: { provider: offer.order.provider, kind: offer.order.kind, method: offer.order.method ?? null, gateway: offer.order.gateway ?? null, requestId, submitted: false, instructions: undefined },
+            data: { provider: offer.order.provider, kind: offer.order.kind, method: offer.order.method ?? null, gateway: offer.order.gateway ?? null, requestId, submitted: false },
           });
         }
         const attempt = await this.prisma.orderAttempt.create({ data: { orderId: order.id, route, provider: offer.order.provider, requestId, outcome: 'SENDING' } });

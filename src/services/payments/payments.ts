@@ -135,12 +135,21 @@ export class Payments {
               ...(error instanceof Error ? { errorName: error.name, message: error.message.slice(0, 500), code: codeOf(error) } : {}),
             },
           });
+        let accepted = false;
         try {
-          await this.send(order, offer, requestId, command, expiresAt, actor);
-          await finish('ACCEPTED');
+          await this.send(order, offer, requestId, command, expiresAt, actor, async () => {
+            accepted = true;
+            await finish('ACCEPTED');
+          });
           await this.idempotency.complete(claim.recordId, { kind: 'order', orderId: order.id }, order.id);
           return { orderId: order.id };
         } catch (error) {
+          if (accepted) {
+            // The provider took it; what failed is ours (recording its answer): never another provider.
+            // A retry of the key is handed this order; the status query settles what was not recorded.
+            await this.idempotency.complete(claim.recordId, { kind: 'order', orderId: order.id }, order.id).catch(() => undefined);
+            throw error;
+          }
           if (!refusedBeforeMoney(error)) {
             // Unknown outcome (or an answer we cannot read): the order stays with this provider; its status query settles it.
             await finish('UNKNOWN', error);
@@ -179,12 +188,22 @@ export class Payments {
   }
 
   /** One create at one provider (or, for the merchant's own bank account, the transfer instructions). */
-  private async send(order: { id: string; merchantId: string; amount: bigint }, offer: RouteOffer, requestId: string, command: PaymentCommand, expiresAt: Date | null, actor: string) {
+  private async send(
+    order: { id: string; merchantId: string; amount: bigint },
+    offer: RouteOffer,
+    requestId: string,
+    command: PaymentCommand,
+    expiresAt: Date | null,
+    actor: string,
+    /** Called as soon as the provider has taken the order, before anything of ours is written. */
+    accepted: () => Promise<void>,
+  ) {
     if (offer.order.kind === 'BANK_TRANSFER') {
       const account = await this.prisma.bankAccount.findFirst({ where: { merchantId: order.merchantId, active: true }, orderBy: { createdAt: 'asc' } });
       if (!account) throw new MissingProviderAccountError('APINGANHANG', 'no active bank account to receive the transfer');
       const instructions = { bankCode: account.bankCode, bankName: account.bankCode, accountNumber: account.accountNumber, accountName: account.holderName ?? undefined, amount: command.amount, transferContent: requestId, expiresAt: expiresAt ?? undefined };
       // Nothing to send: the statement import matches the transfer by its code (the request id).
+      await accepted();
       await this.prisma.order.update({ where: { id: order.id }, data: { submitted: true, instructions: toJson(instructions) } });
       return;
     }
@@ -204,6 +223,7 @@ export class Payments {
     const problem = connector.validate?.(input);
     if (problem) throw new ValidationError(`${offer.route}: ${problem.message}`, problem.field);
     const result = await this.health.run(order.merchantId, offer.order.provider, () => connector.create(input));
+    await accepted();
     const instructions = result.instructions ? { ...result.instructions, expiresAt: result.instructions.expiresAt ?? expiresAt ?? undefined } : undefined;
     await this.prisma.order.update({
       where: { id: order.id },

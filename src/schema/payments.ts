@@ -382,16 +382,16 @@ builder.queryField('routePreview', (t) =>
 );
 
 const HealthSampleType = builder.objectRef<AccountHealth['samples'][number]>('ProviderCallSample').implement({
-  fields: (t) => ({ at: t.expose('at', { type: 'DateTime' }), outcome: t.exposeString('outcome', { description: 'success, refused (the provider answered no), failure (no usable answer).' }), latencyMs: t.exposeInt('latencyMs') }),
+  fields: (t) => ({ at: t.expose('at', { type: 'DateTime' }), operation: t.exposeString('operation', { description: 'create or status (a status query).' }), outcome: t.exposeString('outcome', { description: 'success, refused (the provider answered no), failure (no usable answer).' }), latencyMs: t.exposeInt('latencyMs') }),
 });
 
 const ProviderHealthType = builder.objectRef<AccountHealth>('ProviderHealth').implement({
-  description: `Your account at one provider, as this instance saw its creates: recent outcomes and latency, and its circuit (opens after CIRCUIT_FAILURE_THRESHOLD consecutive failures; one trial call after CIRCUIT_HALF_OPEN_AFTER_MS).`,
+  description: `Your account at one provider, as this instance called it (creates and status queries): recent outcomes and latency, and its circuit, which createPayment/createPayout go through (opens after CIRCUIT_FAILURE_THRESHOLD consecutive failed creates; one trial call after CIRCUIT_HALF_OPEN_AFTER_MS).`,
   fields: (t) => ({
     provider: t.field({ type: ProviderEnum, resolve: (h) => h.provider }),
     circuit: t.exposeString('circuit', { description: 'closed, open (skipped by routing), half-open (one trial call allowed).' }),
     openUntil: t.expose('openUntil', { type: 'DateTime', nullable: true }),
-    consecutiveFailures: t.exposeInt('consecutiveFailures'),
+    consecutiveFailures: t.exposeInt('consecutiveFailures', { description: 'Failed creates in a row through the circuit.' }),
     recent: t.field({ type: [HealthSampleType], description: 'Newest first (at most 50).', resolve: (h) => h.samples }),
     successRate: t.float({ nullable: true, description: 'Share of recent calls with a usable answer (success or refusal).', resolve: (h) => (h.samples.length ? h.samples.filter((s) => s.outcome !== 'failure').length / h.samples.length : null) }),
     medianLatencyMs: t.int({ nullable: true, resolve: (h) => median(h.samples.map((s) => s.latencyMs)) }),
@@ -407,7 +407,7 @@ function median(values: number[]): number | null {
 builder.queryField('providerHealth', (t) =>
   t.field({
     type: [ProviderHealthType],
-    description: 'Health of your provider accounts that createPayment/createPayout have called on this instance.',
+    description: 'Health of your provider accounts that this instance has called (creates and status queries).',
     authScopes: { merchant: true },
     resolve: (_root, _args, ctx) => ctx.services.providerHealth.describe(requireMerchant(ctx)),
   }),

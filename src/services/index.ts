@@ -22,7 +22,7 @@ import { createReviewServices } from './review/index.js';
 import type { SealedBox } from './sealed-box.js';
 import { createWebhookServices } from '../webhooks/index.js';
 import { Dashboard } from './dashboard.js';
-import { createPaymentServices } from './payments/index.js';
+import { createPaymentServices, createProviderHealth, healthTrackedConnectors } from './payments/index.js';
 
 export interface ServiceDeps {
   prisma: PrismaClient;
@@ -55,7 +55,8 @@ export function createServices(deps: ServiceDeps) {
   );
   const idempotency = new Idempotency(prisma, { ttlHours: config.IDEMPOTENCY_TTL_HOURS });
   const transitions = new OrderTransitions(prisma, pubsub, logger);
-  const orders = new Orders(prisma, providerAccounts, transitions, idempotency, logger, {
+  const providerHealth = createProviderHealth(config);
+  const orders = new Orders(prisma, healthTrackedConnectors(providerAccounts, providerHealth), transitions, idempotency, logger, {
     publicUrl: deps.publicUrl,
     orderTtlMinutes: config.ORDER_TTL_MINUTES,
     payoutDeadlineMinutes: config.PAYOUT_DEADLINE_MINUTES,
@@ -75,7 +76,7 @@ export function createServices(deps: ServiceDeps) {
   const review = createReviewServices(prisma, pubsub, transitions);
   const webhooks = createWebhookServices({ prisma, pubsub, logger, config, sealedBox: deps.sealedBox });
   const dashboard = new Dashboard(prisma);
-  const { providerHealth, routing, payments, paymentLinks } = createPaymentServices(deps, { connectors: providerAccounts, transitions, idempotency, clientTokens });
+  const { routing, payments, paymentLinks } = createPaymentServices(deps, { providerHealth, connectors: providerAccounts, transitions, idempotency, clientTokens });
   return { providerHealth, routing, payments, paymentLinks, pubsub, apiKeys, merchants, providerAccounts, providerReads, idempotency, transitions, orders, callbacks, inbox, cardCharges, bank, clientTokens, review, webhooks, dashboard };
 }
 

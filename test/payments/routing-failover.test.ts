@@ -187,6 +187,10 @@ describe('createPayment and createPayout: routing and failover', () => {
     // The first merchant's AZConnectPay account is another account: its circuit is untouched.
     const other = (await call('{ providerHealth { provider circuit } }', {})).providerHealth;
     expect(other.filter((h: { circuit: string }) => h.circuit === 'open')).toEqual([]);
+    // Status queries count in an account's health too (recorded, outside the circuit).
+    await call('mutation($id: ID!) { refreshOrder(id: $id) { __typename } }', { id: third.data.order.id }, down.apiKey);
+    const vnkash = (await call('{ providerHealth { provider recent { operation outcome } } }', {}, down.apiKey)).providerHealth.find((h: { provider: string }) => h.provider === 'VNKASH');
+    expect(vnkash.recent[0]).toEqual({ operation: 'status', outcome: 'success' });
 
     const metrics = await (await fetch(`${t.url}/metrics`)).text();
     expect(metrics).toMatch(/paygraph_circuits_open\{provider="AZCONNECTPAY"\} 1/);

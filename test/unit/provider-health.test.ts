@@ -36,6 +36,17 @@ describe('ProviderHealth', () => {
     expect(health.describe('m1')[0]).toMatchObject({ circuit: 'closed', openUntil: null, consecutiveFailures: 0 });
   });
 
+  it('records calls made outside the circuit (status queries, provider-specific creates) without moving it', async () => {
+    const health = new ProviderHealth({ failureThreshold: 1, halfOpenAfterMs: 60_000 });
+    await expect(health.observe('m', 'VNKASH', 'status', unavailable)).rejects.toBeInstanceOf(ProviderUnavailableError);
+    expect(await health.observe('m', 'VNKASH', 'create', async () => 'ok')).toBe('ok');
+    expect(health.circuit('m', 'VNKASH')).toBe('closed');
+    expect(health.describe('m')[0]!.samples.map((s) => [s.operation, s.outcome])).toEqual([
+      ['create', 'success'],
+      ['status', 'failure'],
+    ]);
+  });
+
   it('re-opens when the trial call fails', async () => {
     const health = new ProviderHealth({ failureThreshold: 1, halfOpenAfterMs: 20 });
     await expect(health.run('m', 'AZCONNECTPAY', unavailable)).rejects.toBeInstanceOf(ProviderUnavailableError);

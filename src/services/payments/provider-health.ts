@@ -20,8 +20,12 @@ import { CircuitOpenError } from './errors.js';
 
 export type CallOutcome = 'success' | 'refused' | 'failure';
 
+/** create: a create sent by createPayment/createPayout (through the circuit) or a provider-specific mutation; status: a status query. */
+export type CallOperation = 'create' | 'status';
+
 export interface HealthSample {
   at: Date;
+  operation: CallOperation;
   outcome: CallOutcome;
   latencyMs: number;
 }
@@ -97,21 +101,40 @@ export class ProviderHealth {
         }
       });
       if (!outcome.ok) throw outcome.error;
-      this.record(account, 'success', started);
+      this.record(account, 'create', 'success', started);
       return outcome.value;
     } catch (error) {
       if (error instanceof BrokenCircuitError) throw new CircuitOpenError(provider, new Date((account.openedAt ?? Date.now()) + this.options.halfOpenAfterMs));
-      this.record(account, isFailure(error) ? 'failure' : 'refused', started);
+      this.record(account, 'create', isFailure(error) ? 'failure' : 'refused', started);
       throw error;
     }
   }
 
-  private record(account: Account, outcome: CallOutcome, started: number) {
+  /**
+   * Records a call made outside the circuit (status queries, the provider-specific
+   * creates): it shows in the account's health, but never blocks a call, nor
+   * moves the circuit (a poller's failing queries must not stop anything).
+   */
+  async observe<T>(merchantId: string, provider: ProviderId, operation: CallOperation, call: () => Promise<T>): Promise<T> {
+    const account = this.account(merchantId, provider);
+    const started = performance.now();
+    try {
+      const result = await call();
+      this.record(account, operation, 'success', started, false);
+      return result;
+    } catch (error) {
+      this.record(account, operation, isFailure(error) ? 'failure' : 'refused', started, false);
+      throw error;
+    }
+  }
+
+  private record(account: Account, operation: CallOperation, outcome: CallOutcome, started: number, throughCircuit = true) {
     const latencyMs = Math.round(performance.now() - started);
-    account.consecutiveFailures = outcome === 'failure' ? account.consecutiveFailures + 1 : 0;
-    account.samples.unshift({ at: new Date(), outcome, latencyMs });
+    // The count the circuit acts on: calls through it only.
+    if (throughCircuit) account.consecutiveFailures = outcome === 'failure' ? account.consecutiveFailures + 1 : 0;
+    account.samples.unshift({ at: new Date(), operation, outcome, latencyMs });
     account.samples.length = Math.min(account.samples.length, HEALTH_SAMPLES);
-    observe.providerCreate({ provider: account.provider, outcome, seconds: latencyMs / 1000 });
+    if (throughCircuit) observe.providerCreate({ provider: account.provider, outcome, seconds: latencyMs / 1000 });
   }
 
   /** The merchant's accounts this instance has called, newest samples first. */

@@ -93,6 +93,14 @@ export function methodsOffered(capabilities: readonly RouteCapability[], directi
   return paymentMethods.filter((method) => capabilities.some((c) => c.direction === direction && c.method === method));
 }
 
+const acceptedBecause: Record<RoutingResult['source'], string> = {
+  pin: 'pinned by the request',
+  rules: 'allowed by the routing rules',
+  default: 'configured and supports the method (default order)',
+};
+
+const operationName = (direction: Direction) => (direction === 'IN' ? 'collection' : 'payouts');
+
 const dong = (amount: bigint) => `${amount.toLocaleString('en-US')} đồng`;
 
 export function chooseRoutes(input: RoutingInput): RoutingResult {
@@ -100,23 +108,22 @@ export function chooseRoutes(input: RoutingInput): RoutingResult {
   const pinned = request.pin !== undefined;
   const source: RoutingResult['source'] = pinned ? 'pin' : rules.length ? 'rules' : 'default';
   // Rules list every route the merchant wants, in order; without rules, every route in the default order.
+  // A pin is the request's own choice: the rules' on/off and bounds do not apply to it.
   const listed: RoutingRule[] = pinned
-    ? [rules.find((r) => r.route === request.pin) ?? { route: request.pin!, enabled: true }]
+    ? [{ route: request.pin!, enabled: true }]
     : rules.length
       ? [...rules]
       : defaultRouteOrder.filter((route) => capabilityOf(capabilities, route, request.direction, request.method)).map((route) => ({ route, enabled: true }));
+  // Rules name each route once (checkRules; the database's unique index).
   const decisions: RouteDecision[] = [];
-  const seen = new Set<RouteId>();
   for (const rule of listed) {
-    if (seen.has(rule.route)) continue;
-    seen.add(rule.route);
     const reject = (reason: string) => decisions.push({ route: rule.route, accepted: false, reason });
     const capability = capabilityOf(capabilities, rule.route, request.direction, request.method);
     if (!capability) {
-      reject(`${rule.route} does not offer ${request.method} ${request.direction === 'IN' ? 'collection' : 'payouts'}`);
+      reject(`${rule.route} does not offer ${request.method} ${operationName(request.direction)}`);
       continue;
     }
-    if (!rule.enabled && !pinned) {
+    if (!rule.enabled) {
       reject('turned off in the routing rules');
       continue;
     }
@@ -128,11 +135,11 @@ export function chooseRoutes(input: RoutingInput): RoutingResult {
       reject(`below the provider's documented minimum of ${dong(capability.minimum)}`);
       continue;
     }
-    if (!pinned && rule.minAmount != null && request.amount < rule.minAmount) {
+    if (rule.minAmount != null && request.amount < rule.minAmount) {
       reject(`below this rule's lower bound of ${dong(rule.minAmount)}`);
       continue;
     }
-    if (!pinned && rule.maxAmount != null && request.amount > rule.maxAmount) {
+    if (rule.maxAmount != null && request.amount > rule.maxAmount) {
       reject(`above this rule's upper bound of ${dong(rule.maxAmount)}`);
       continue;
     }
@@ -145,7 +152,7 @@ export function chooseRoutes(input: RoutingInput): RoutingResult {
       reject('circuit open: the provider failed repeatedly; tried again after the cool-down');
       continue;
     }
-    decisions.push({ route: rule.route, accepted: true, reason: pinned ? 'pinned by the request' : source === 'rules' ? 'allowed by the routing rules' : 'configured and supports the method (default order)' });
+    decisions.push({ route: rule.route, accepted: true, reason: acceptedBecause[source] });
   }
   return { candidates: decisions.filter((d) => d.accepted).map((d) => d.route), decisions, source };
 }
@@ -157,13 +164,13 @@ export type RulesProblem = { field: string; message: string };
  * is stored: each route once, offering the method, bounds in order.
  */
 export function checkRules(capabilities: readonly RouteCapability[], direction: Direction, method: PaymentMethod, rules: readonly RoutingRule[]): RulesProblem | null {
-  if (!methodsOffered(capabilities, direction).includes(method)) return { field: 'method', message: `no provider offers ${method} ${direction === 'IN' ? 'collection' : 'payouts'}` };
+  if (!methodsOffered(capabilities, direction).includes(method)) return { field: 'method', message: `no provider offers ${method} ${operationName(direction)}` };
   const seen = new Set<RouteId>();
   for (const [index, rule] of rules.entries()) {
     const field = `rules.${index}`;
     if (seen.has(rule.route)) return { field: `${field}.route`, message: `${rule.route} is listed twice` };
     seen.add(rule.route);
-    if (!capabilityOf(capabilities, rule.route, direction, method)) return { field: `${field}.route`, message: `${rule.route} does not offer ${method} ${direction === 'IN' ? 'collection' : 'payouts'}` };
+    if (!capabilityOf(capabilities, rule.route, direction, method)) return { field: `${field}.route`, message: `${rule.route} does not offer ${method} ${operationName(direction)}` };
     if (rule.minAmount != null && rule.minAmount < 0n) return { field: `${field}.minAmount`, message: 'must not be negative' };
     if (rule.maxAmount != null && rule.maxAmount <= 0n) return { field: `${field}.maxAmount`, message: 'must be positive' };
     if (rule.minAmount != null && rule.maxAmount != null && rule.minAmount > rule.maxAmount) return { field: `${field}.maxAmount`, message: 'must not be below minAmount' };

@@ -16,7 +16,22 @@ describe('chooseRoutes', () => {
     expect(result.candidates).toEqual(['AZCONNECTPAY', 'VNKASH', 'BANK_ACCOUNT']);
     const momo = route({ request: { direction: 'IN', method: 'MOMO', amount: 50_000n }, configured: new Set<RouteId>(['HUB_WOWPAY', 'VNKASH']) });
     expect(momo.candidates).toEqual(['HUB_WOWPAY']);
-    expect(momo.decisions).toContainEqual({ route: 'AZCONNECTPAY', accepted: false, reason: 'no account configured for this provider' });
+    // The default considers only the routes offering the method.
+    expect(momo.decisions).toEqual([
+      { route: 'AZCONNECTPAY', accepted: false, reason: 'no account configured for this provider' },
+      { route: 'HUB_WOWPAY', accepted: true, reason: 'configured and supports the method (default order)' },
+    ]);
+  });
+
+  it('accepts amounts exactly at a documented minimum and at a rule’s bounds', () => {
+    const atMinimum = route({ request: { direction: 'OUT', method: 'BANK_TRANSFER', amount: 100_000n, payee: bankPayee } });
+    expect(atMinimum.candidates[0]).toBe('AZCONNECTPAY');
+    const rules = [{ route: 'VNKASH' as const, enabled: true, minAmount: 10_000n, maxAmount: 20_000n }];
+    for (const amount of [10_000n, 20_000n]) {
+      expect(route({ request: { direction: 'IN', method: 'BANK_TRANSFER', amount }, rules }).decisions).toEqual([{ route: 'VNKASH', accepted: true, reason: 'allowed by the routing rules' }]);
+    }
+    expect(route({ request: { direction: 'IN', method: 'BANK_TRANSFER', amount: 20_001n }, rules }).candidates).toEqual([]);
+    expect(route({ request: { direction: 'IN', method: 'BANK_TRANSFER', amount: 9_999n }, rules }).candidates).toEqual([]);
   });
 
   it('follows the rules: order, on/off and amount bounds, each rejection with its reason', () => {
@@ -57,8 +72,11 @@ describe('chooseRoutes', () => {
     const open = route({ request: { direction: 'IN', method: 'BANK_TRANSFER', amount: 50_000n }, circuits: new Map([['AZCONNECTPAY', 'open']]) });
     expect(open.candidates).toEqual(['VNKASH', 'BANK_ACCOUNT']);
     expect(open.decisions[0]!.reason).toMatch(/circuit open/);
-    const pinned = route({ request: { direction: 'IN', method: 'BANK_TRANSFER', amount: 50_000n, pin: 'AZCONNECTPAY' }, rules: [{ route: 'AZCONNECTPAY', enabled: false }] });
-    expect(pinned).toMatchObject({ source: 'pin', candidates: ['AZCONNECTPAY'] });
+    const pinned = route({ request: { direction: 'IN', method: 'BANK_TRANSFER', amount: 50_000n, pin: 'AZCONNECTPAY' }, rules: [{ route: 'AZCONNECTPAY', enabled: false, maxAmount: 1_000n }] });
+    expect(pinned).toMatchObject({ source: 'pin', candidates: ['AZCONNECTPAY'], decisions: [{ route: 'AZCONNECTPAY', accepted: true, reason: 'pinned by the request' }] });
+    // A pin is still held to the provider's own rules and its circuit.
+    expect(route({ request: { direction: 'OUT', method: 'BANK_TRANSFER', amount: 50_000n, payee: bankPayee, pin: 'AZCONNECTPAY' } }).candidates).toEqual([]);
+    expect(route({ request: { direction: 'IN', method: 'BANK_TRANSFER', amount: 50_000n, pin: 'VNKASH' }, circuits: new Map([['VNKASH', 'open']]) }).candidates).toEqual([]);
     const wrongPin = route({ request: { direction: 'IN', method: 'ZALOPAY', amount: 50_000n, pin: 'AZCONNECTPAY' } });
     expect(wrongPin.candidates).toEqual([]);
     expect(wrongPin.decisions[0]!.reason).toMatch(/does not offer ZALOPAY/);
@@ -69,9 +87,15 @@ describe('checkRules', () => {
   it('accepts a list of routes offering the method, and names the first problem otherwise', () => {
     expect(checkRules(routeOffers, 'IN', 'MOMO', [{ route: 'HUB_WOWPAY', enabled: true }, { route: 'AZCONNECTPAY', enabled: false }])).toBeNull();
     expect(checkRules(routeOffers, 'IN', 'MOMO', [{ route: 'VNKASH', enabled: true }])).toEqual({ field: 'rules.0.route', message: 'VNKASH does not offer MOMO collection' });
-    expect(checkRules(routeOffers, 'IN', 'MOMO', [{ route: 'AZCONNECTPAY', enabled: true }, { route: 'AZCONNECTPAY', enabled: true }])?.field).toBe('rules.1.route');
+    expect(checkRules(routeOffers, 'IN', 'MOMO', [{ route: 'AZCONNECTPAY', enabled: true }, { route: 'AZCONNECTPAY', enabled: true }])).toEqual({ field: 'rules.1.route', message: 'AZCONNECTPAY is listed twice' });
+    expect(checkRules(routeOffers, 'IN', 'MOMO', [{ route: 'AZCONNECTPAY', enabled: true, minAmount: 5n }, { route: 'HUB_WOWPAY', enabled: true, maxAmount: 5n }])).toBeNull();
     expect(checkRules(routeOffers, 'OUT', 'BANK_TRANSFER', [{ route: 'VNKASH', enabled: true, minAmount: 500n, maxAmount: 100n }])?.field).toBe('rules.0.maxAmount');
-    expect(checkRules(routeOffers, 'OUT', 'ZALOPAY', [])?.field).toBe('method');
+    expect(checkRules(routeOffers, 'OUT', 'ZALOPAY', [])).toEqual({ field: 'method', message: 'no provider offers ZALOPAY payouts' });
+    expect(checkRules(routeOffers, 'OUT', 'MOMO', [{ route: 'VNKASH', enabled: true }])).toEqual({ field: 'rules.0.route', message: 'VNKASH does not offer MOMO payouts' });
+    expect(checkRules(routeOffers, 'IN', 'BANK_TRANSFER', [{ route: 'VNKASH', enabled: true, minAmount: -1n }])).toEqual({ field: 'rules.0.minAmount', message: 'must not be negative' });
+    expect(checkRules(routeOffers, 'IN', 'BANK_TRANSFER', [{ route: 'VNKASH', enabled: true, maxAmount: 0n }])).toEqual({ field: 'rules.0.maxAmount', message: 'must be positive' });
+    expect(checkRules(routeOffers, 'IN', 'BANK_TRANSFER', [{ route: 'VNKASH', enabled: true, minAmount: 0n, maxAmount: 1n }, { route: 'BANK_ACCOUNT', enabled: true, minAmount: 5n, maxAmount: 5n }])).toBeNull();
+    expect(checkRules(routeOffers, 'IN', 'BANK_TRANSFER', [{ route: 'VNKASH', enabled: true, minAmount: 6n, maxAmount: 5n }])).toEqual({ field: 'rules.0.maxAmount', message: 'must not be below minAmount' });
   });
 
   it('derives the methods from the providers: collection and payout methods differ', () => {

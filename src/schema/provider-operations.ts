@@ -230,7 +230,8 @@ builder.mutationField('testHubGateway', (t) =>
 builder.mutationField('logoutBankProvider', (t) =>
   t.field({
     type: builder.objectRef<{ loggedOut: boolean }>('BankProviderLogout').implement({ fields: (f) => ({ loggedOut: f.exposeBoolean('loggedOut') }) }),
-    description: "Cancels paygraph's API Ngân hàng token (its logout). The next call that needs one logs in again with your stored credentials.",
+    description:
+      "Cancels your API Ngân hàng token (its logout). A member has one current token, so every other client using the same login is logged out too; paygraph's next call logs in again with your stored credentials.",
     authScopes: { merchant: true },
     errors: { types: bankProviderErrors },
     resolve: (_root, _args, ctx) => ctx.services.providerOperations.logout(requireMerchant(ctx)),

@@ -158,7 +158,7 @@ builder.objectFields(BankProviderAccount, (t) => ({
     description: `API Ngân hàng's own CSV export of your statement (filters apply, paging does not), up to ${BANK_EXPORT_MAX_BYTES} bytes.`,
     errors: { types: [ValidationError, BankStatementExportTooLargeError, ...bankProviderErrors] },
     args: { filter: t.arg({ type: BankExportFilter, required: false }) },
-    resolve: (a, { filter }, ctx) => ctx.services.providerOperations.statementExport(a.merchantId, filter ?? {}),
+    resolve: (a, { filter }, ctx) => once(ctx, `export:${JSON.stringify(filter ?? {})}`, () => ctx.services.providerOperations.statementExport(a.merchantId, filter ?? {})),
   }),
 }));
 
@@ -269,7 +269,7 @@ builder.queryField('vnKashHistory', (t) =>
     errors: { types: [ValidationError, ProviderRefusedError, ProviderUnavailableError, ProviderAuthError, ProviderNotSupportedError, MissingProviderAccountError] },
     args: {
       first: t.arg.int({ required: false, description: `1 to ${VNKASH_HISTORY_MAX} (default 50).` }),
-      before: t.arg.string({ required: false }),
+      before: t.arg.string({ required: false, description: 'A page\'s olderCursor; keep the other arguments as they were.' }),
       from: t.arg({ type: 'DateTime', required: false }),
       to: t.arg({ type: 'DateTime', required: false }),
       currency: t.arg.string({ required: false }),

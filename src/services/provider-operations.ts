@@ -180,7 +180,7 @@ export const VNKASH_HISTORY_MAX = 250;
 
 export interface VnKashHistoryQuery {
   first?: number | null;
-  /** A page's olderCursor. */
+  /** A page's olderCursor (with the same filters as that page). */
   before?: string | null;
   from?: Date | null;
   to?: Date | null;
@@ -318,7 +318,9 @@ export class ProviderOperations {
     const record = Math.min(first + skip, VNKASH_HISTORY_MAX);
     const credentials = (await this.accounts.credentials(merchantId, 'VNKASH')) as VnKashCredentials;
     const client = createVnKashClient(credentials, { http: this.accounts.context.http, nonces: this.accounts.context.nonces });
-    const to = cursor ? new Date(cursor.minute + 59_000) : (query.to ?? undefined);
+    // Up to the end of the cursor's minute, but never past the caller's own `to` (the same filters on every page).
+    const minuteEnd = cursor ? new Date(cursor.minute + 59_000) : undefined;
+    const to = minuteEnd && query.to ? (minuteEnd < query.to ? minuteEnd : query.to) : (minuteEnd ?? query.to ?? undefined);
     const answer = await client.history({
       ...(query.currency ? { currency: query.currency } : {}),
       ...(query.batch ? { batch: query.batch } : {}),

@@ -48,8 +48,8 @@ const ACCOUNT_READS = `query($id: Int!, $filter: BankStatementExportFilter) {
   }
 }`;
 
-const HISTORY = `query($first: Int, $before: String) {
-  vnKashHistory(first: $first, before: $before) {
+const HISTORY = `query($first: Int, $before: String, $to: DateTime) {
+  vnKashHistory(first: $first, before: $before, to: $to) {
     __typename
     ... on QueryVnKashHistorySuccess { data { rows { batch type amount fee date description } olderCursor } }
     ... on ValidationError { field }
@@ -191,6 +191,12 @@ describe('provider operations through GraphQL', () => {
     } while (before && pageSizes.length < 5);
     expect(seen).toEqual([...batches].reverse());
     expect(pageSizes).toEqual([2, 2, 1]);
+
+    // A `to` inside a minute holds on the following pages too: the 01:09:45 row never shows.
+    const cut = { first: 1, to: '2026-11-02T01:09:30Z' };
+    const upTo: any = await gql(t.url, HISTORY, cut, shopA.apiKey);
+    const next: any = await gql(t.url, HISTORY, { ...cut, before: upTo.data.vnKashHistory.data.olderCursor }, shopA.apiKey);
+    expect([...upTo.data.vnKashHistory.data.rows, ...next.data.vnKashHistory.data.rows].map((row: { batch: string }) => row.batch)).toEqual([batches[3], batches[2]]);
 
     const badCursor = await gql(t.url, HISTORY, { before: 'not-a-cursor' }, shopA.apiKey);
     expect(badCursor.data.vnKashHistory).toEqual({ __typename: 'ValidationError', field: 'before' });

@@ -274,7 +274,7 @@ interface BankProviderAccountShape {
   merchantId: string;
 }
 
-const BankProviderAccount = builder.objectRef<BankProviderAccountShape>('BankProviderAccount').implement({
+export const BankProviderAccount = builder.objectRef<BankProviderAccountShape>('BankProviderAccount').implement({
   description: 'Your API Ngân hàng account. Each field is one provider read, made at most once per request however often it is asked for.',
   fields: (t) => ({
     profile: t.field({ type: BankProfile, errors: { types: bankProviderErrors }, resolve: (a, _args, ctx) => bankLoaders(ctx).profile.load(a.merchantId) }),

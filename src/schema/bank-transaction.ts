@@ -12,7 +12,7 @@ import type { Prisma } from '../generated/prisma/client.js';
 import type { BankTransactionReceived } from '../pubsub.js';
 import { formatVietnamTime } from '../domain/time.js';
 
-const DirectionEnum = builder.enumType('BankTransactionDirection', { values: ['IN', 'OUT'] as const, description: 'IN: money into the account. OUT: money out.' });
+export const DirectionEnum = builder.enumType('BankTransactionDirection', { values: ['IN', 'OUT'] as const, description: 'IN: money into the account. OUT: money out.' });
 const SourceEnum = builder.enumType('BankTransactionSource', { values: ['POLL', 'WEBHOOK'] as const, description: 'How the line first reached us.' });
 
 export const TransactionType = builder.prismaObject('BankTransaction', {

@@ -9,6 +9,7 @@ import './client-token.js';
 import './card-charge.js';
 import './provider-reads.js';
 import './provider-account.js';
+import './provider-operations.js';
 import './bank-account.js';
 import './bank-transaction.js';
 import './review.js';

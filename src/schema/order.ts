@@ -221,7 +221,7 @@ const commonFields = (t: PothosInputFieldBuilder) => ({
 type PothosInputFieldBuilder = Parameters<Parameters<typeof builder.inputType>[1]['fields']>[0];
 
 const CashInMethod = builder.enumType('CashInMethod', { values: ['BANK', 'MOMO'] as const });
-const GatewayEnum = builder.enumType('HubGateway', { values: ['SHARKPAY', 'WOWPAY'] as const });
+export const GatewayEnum = builder.enumType('HubGateway', { values: ['SHARKPAY', 'WOWPAY'] as const });
 const VnKashPayment = builder.enumType('VnKashPayment', { values: ['ACB', 'CTG', 'DAB', 'VCB', 'CARD'] as const });
 
 const CreateCashInInput = builder.inputType('CreateCashInInput', {

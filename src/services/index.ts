@@ -15,6 +15,7 @@ import { CallbackInbox } from './callback-inbox.js';
 import { createInboundPipeline } from '../callbacks/index.js';
 import { createDatabaseNonceSource } from './nonces.js';
 import { ProviderReads } from './provider-reads.js';
+import { ProviderOperations } from './provider-operations.js';
 import { CardCharges } from './card-charges.js';
 import { createBankServices } from './bank.js';
 import { ClientTokens } from './client-tokens.js';
@@ -66,6 +67,7 @@ export function createServices(deps: ServiceDeps) {
   const providerReads = new ProviderReads(providerAccounts);
   const cardCharges = new CardCharges(deps, providerAccounts, idempotency);
   const bank = createBankServices(deps, { providerAccounts, transitions, idempotency });
+  const providerOperations = new ProviderOperations(bank.provider, providerAccounts);
   // The one inbound pipeline: order callbacks, card callbacks and the bank webhook.
   const callbacks = createInboundPipeline({ prisma, logger, config, inbox, providerAccounts, orders, transitions, cardCharges, bank });
   const clientTokens = new ClientTokens(prisma, pubsub, {
@@ -77,7 +79,7 @@ export function createServices(deps: ServiceDeps) {
   const webhooks = createWebhookServices({ prisma, pubsub, logger, config, sealedBox: deps.sealedBox });
   const dashboard = new Dashboard(prisma);
   const { routing, payments, paymentLinks } = createPaymentServices(deps, { providerHealth, connectors: providerAccounts, transitions, idempotency, clientTokens });
-  return { providerHealth, routing, payments, paymentLinks, pubsub, apiKeys, merchants, providerAccounts, providerReads, idempotency, transitions, orders, callbacks, inbox, cardCharges, bank, clientTokens, review, webhooks, dashboard };
+  return { providerHealth, routing, payments, paymentLinks, pubsub, apiKeys, merchants, providerAccounts, providerReads, providerOperations, idempotency, transitions, orders, callbacks, inbox, cardCharges, bank, clientTokens, review, webhooks, dashboard };
 }
 
 export type Services = ReturnType<typeof createServices>;

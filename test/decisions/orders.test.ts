@@ -93,7 +93,7 @@ describe('deciding orders on evidence', () => {
     await deadlineReached(t.app, order.id);
     expect(await waitForStatus(t.app, order.id, ['EXPIRED'])).toBe('EXPIRED');
     await sandboxControl(t.app, 'azconnectpay', 'settle', { kind: 'cash-in', request_id: order.requestId, outcome: 'succeed', callback: 'once' });
-    expect(await waitForStatus(t.app, order.id, ['NEEDS_REVIEW'])).toBe('NEEDS_REVIEW');
+    expect(await waitForStatus(t.app, order.id, ['NEEDS_REVIEW'], { from: ['EXPIRED'] })).toBe('NEEDS_REVIEW');
     const stored = await orderFromDb(t.app, order.id);
     expect(stored).toMatchObject({ reviewReason: 'LATE_PAYMENT', settledAmount: 270_000n, rawStatus: 'SUCCESS' });
     expect(stored.events.at(-1)).toMatchObject({ fromStatus: 'EXPIRED', toStatus: 'NEEDS_REVIEW', cause: 'CALLBACK' });

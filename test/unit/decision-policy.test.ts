@@ -2,7 +2,7 @@
 // fails the last test), then the rules as properties over every input.
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { decide, decisionTable, evidenceOf, type Decision, type DecisionInput, type Evidence } from '../../src/domain/decision-policy.js';
+import { decide, decisionTable, evidenceOf, ruleText, type Decision, type DecisionInput, type Evidence } from '../../src/domain/decision-policy.js';
 import { judgeTransition, orderStatuses } from '../../src/domain/order-status.js';
 
 const base: DecisionInput = { subject: 'collect', status: 'PENDING', expected: 100_000n, evidence: { kind: 'pending' }, trust: 'evidence', cause: 'POLL', pastDeadline: false };
@@ -99,6 +99,22 @@ const inputs: fc.Arbitrary<DecisionInput> = fc.record({
   pastDeadline: fc.boolean(),
 });
 
+describe('the edges the rows hinge on', () => {
+  it.each<[string, DecisionInput, Partial<Decision>]>([
+    ['a person cancels an order the provider is processing', input({ status: 'PROCESSING', cause: 'MANUAL', evidence: { kind: 'person', outcome: 'CANCELLED' } }), { kind: 'move', to: 'CANCELLED' }],
+    ['a person cannot cancel an order under review', input({ status: 'NEEDS_REVIEW', cause: 'MANUAL', evidence: { kind: 'person', outcome: 'CANCELLED' } }), { kind: 'refuse', rule: 'person-cannot-override' }],
+    ['a success that states no amount is paid in full', input({ evidence: { kind: 'moved' } }), { kind: 'move', to: 'SUCCEEDED', rule: 'paid-in-full' }],
+    ['any amount pays an order that asked none', input({ expected: undefined, evidence: { kind: 'moved', amount: 90_000n } }), { kind: 'move', to: 'SUCCEEDED', rule: 'paid-in-full' }],
+    ['more than asked: review, overpaid', input({ evidence: { kind: 'moved', amount: 110_000n } }), { kind: 'move', to: 'NEEDS_REVIEW', reason: 'OVERPAID', settledAmount: 110_000n }],
+  ])('%s', (_name, given, expected) => {
+    expect(decide(given)).toMatchObject(expected);
+  });
+
+  it('gives each rule in words', () => {
+    for (const row of decisionTable) expect(ruleText(row.id)).toBe(row.says);
+  });
+});
+
 describe('the rules, over every input', () => {
   it('decides every input, and every move is an allowed transition', () => {
     fc.assert(
@@ -176,7 +192,9 @@ describe('reading a report as evidence', () => {
     [{ status: 'PROCESSING' as const }, { kind: 'pending', processing: true }],
     [{ status: null }, { kind: 'unknown' }],
     [{ status: null, notFound: true }, { kind: 'not-found' }],
+    [{ status: 'EXPIRED' as const, documented: true }, { kind: 'refused' }],
   ])('%o is %o', (report, evidence) => {
-    expect(evidenceOf(report)).toEqual(evidence);
+    // Strict: a success without an amount carries no `amount` key at all.
+    expect(evidenceOf(report)).toStrictEqual(evidence);
   });
 });

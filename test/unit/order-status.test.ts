@@ -12,6 +12,7 @@ describe('order status transitions', () => {
       }
     }
     expect(judgeTransition('SUCCEEDED', 'NEEDS_REVIEW').kind).toBe('refuse');
+    expect(judgeTransition('EXPIRED', 'SUCCEEDED')).toEqual({ kind: 'refuse', reason: 'EXPIRED is final; SUCCEEDED would regress it (only money arriving late sends it to review)' });
   });
 
   it('takes a repeated report as a no-op', () => {
@@ -27,7 +28,11 @@ describe('order status transitions', () => {
   });
 
   it('refuses to go back from processing to pending', () => {
-    expect(judgeTransition('PROCESSING', 'PENDING').kind).toBe('refuse');
+    expect(judgeTransition('PROCESSING', 'PENDING')).toEqual({ kind: 'refuse', reason: 'PROCESSING → PENDING is not an allowed transition' });
+  });
+
+  it('calls final exactly the statuses no report may move', () => {
+    expect(orderStatuses.filter(isFinal)).toEqual(['SUCCEEDED', 'FAILED', 'EXPIRED', 'CANCELLED']);
   });
 
   it('lets a review end only in success or failure', () => {

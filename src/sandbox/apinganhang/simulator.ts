@@ -100,8 +100,10 @@ export function createApiNganHangSimulator(options: ApiNganHangSimulatorOptions 
     bankLogins: { ...options.bankLogins },
     sequence: 100,
   };
-  const seedNow = clock();
-  for (const seed of options.users ?? [{ username: 'demo', password: '123456' }]) {
+  type UserSeed = NonNullable<ApiNganHangSimulatorOptions['users']>[number];
+  /** A member signs up: a user with one linked account, and the Hub settings every user starts with. */
+  function addUser(seed: UserSeed): SimUser {
+    if (store.users.some((u) => u.username === seed.username)) throw new Error(`sandbox user ${seed.username} exists`);
     const user: SimUser = {
       id: nextId(store),
       username: seed.username,
@@ -109,7 +111,7 @@ export function createApiNganHangSimulator(options: ApiNganHangSimulatorOptions 
       email: seed.email ?? `${seed.username}@example.com`,
       level: 1,
       money: seed.money ?? 1_000_000,
-      timeMomo: epochSeconds(seedNow) + (seed.packageDays ?? 30) * 86_400,
+      timeMomo: epochSeconds(clock()) + (seed.packageDays ?? 30) * 86_400,
       idTelegram: seed.idTelegram ?? null,
     };
     store.users.push(user);
@@ -118,7 +120,9 @@ export function createApiNganHangSimulator(options: ApiNganHangSimulatorOptions 
     for (const [gateway, settings] of Object.entries(options.hubSettings ?? {}) as [Gateway, Record<string, string>][]) {
       store.hubConfigs.set(hubKey(user.id, gateway), { gateway, enabled: true, settings: { ...settings } });
     }
+    return user;
   }
+  for (const seed of options.users ?? [{ username: 'demo', password: '123456' }]) addUser(seed);
 
   const routes: Route[] = [
     { operation: 'ping', method: 'GET', path: '/ping.php', auth: false, needsPackage: false, handle: accountRoutes.ping },
@@ -223,6 +227,10 @@ export function createApiNganHangSimulator(options: ApiNganHangSimulatorOptions 
     lastOtp(accountNumber?: string): string | undefined {
       const pending = store.pendingOtps.filter((p) => !accountNumber || p.accountNumber === accountNumber);
       return pending[pending.length - 1]?.otp;
+    },
+    /** Another member of API Ngân hàng (its own login, ledger and Hub settings). */
+    addUser(seed: UserSeed) {
+      return accountRoutes.wireUser(addUser(seed));
     },
     setBankLogin(loginId: string, password: string) {
       store.bankLogins[loginId] = password;
@@ -351,6 +359,15 @@ export function createApiNganHangSimulator(options: ApiNganHangSimulatorOptions 
         case 'clear-steering':
           controls.clearSteering();
           return json(200, { ok: true });
+        case 'users':
+          return json(200, {
+            user: controls.addUser({
+              username: String(body.username),
+              password: String(body.password),
+              ...(body.money === undefined ? {} : { money: Number(body.money) }),
+              ...(body.package_days === undefined && body.packageDays === undefined ? {} : { packageDays: Number(body.package_days ?? body.packageDays) }),
+            }),
+          });
         case 'reset-token':
           controls.resetToken(body.username);
           return json(200, { ok: true });

@@ -538,7 +538,7 @@ export function createVnKashSimulator(options: VnKashSimulatorOptions = {}): VnK
           controls.setFlags(body as Partial<SimAccountFlags>);
           return json(200, { ok: true, flags: state.flags });
         case 'history': {
-          // {rows: [{type?, amount, batch?, index?, order?}]}, or {document_example: true}: the document's ten DEPOSIT rows, numbered 1 … 10.
+          // {rows: [{type?, amount, batch?, index?, order?, date? (ISO)}]}, or {document_example: true}: the document's ten DEPOSIT rows, numbered 1 … 10.
           const rows: SeedHistoryRow[] = body.document_example
             ? Array.from({ length: 10 }, (_, i) => ({ type: 'DEPOSIT', amount: 200_000n, index: i + 1 }))
             : ((body.rows as Record<string, unknown>[] | undefined) ?? []).map((row) => ({
@@ -547,6 +547,7 @@ export function createVnKashSimulator(options: VnKashSimulatorOptions = {}): VnK
                 batch: typeof row.batch === 'string' ? row.batch : undefined,
                 index: typeof row.index === 'number' ? row.index : undefined,
                 order: typeof row.order === 'string' ? row.order : undefined,
+                date: typeof row.date === 'string' ? new Date(row.date) : undefined,
               }));
           return json(200, stateToJson({ added: controls.addHistory(rows) }));
         }

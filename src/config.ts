@@ -68,6 +68,10 @@ export const configSchema = z.object({
   /** Default lifetime of a client token (what a checkout page holds instead of an API key), in minutes. */
   CLIENT_TOKEN_TTL_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(60),
   PROVIDER_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(15_000),
+  /** Consecutive failed calls (timeout, 5xx, unreadable answer; not refusals) that open a provider account's circuit (createPayment/createPayout skip it). */
+  CIRCUIT_FAILURE_THRESHOLD: z.coerce.number().int().min(1).max(1000).default(5),
+  /** How long an open circuit stays open before one trial call is let through. */
+  CIRCUIT_HALF_OPEN_AFTER_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
   /** Requests per minute per API key or client token (0: no limit). */
   RATE_LIMIT_PER_KEY: z.coerce.number().int().min(0).default(1200),

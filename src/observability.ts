@@ -32,10 +32,25 @@ export interface WorkerPassEvent {
   endedAt: number;
 }
 
+/** A create sent by createPayment/createPayout through a provider account's circuit (src/services/payments). */
+export interface ProviderCreateEvent {
+  provider: string;
+  outcome: 'success' | 'refused' | 'failure';
+  seconds: number;
+}
+
+/** A provider account's circuit opened or closed. */
+export interface CircuitChangeEvent {
+  provider: string;
+  state: 'open' | 'closed';
+}
+
 export const channels = {
   providerCall: channel('paygraph.provider.call'),
   orderTransition: channel('paygraph.order.transition'),
   workerPass: channel('paygraph.worker.pass'),
+  providerCreate: channel('paygraph.provider.create'),
+  circuitChange: channel('paygraph.circuit.change'),
 };
 
 export const observe = {
@@ -44,6 +59,12 @@ export const observe = {
   },
   orderTransition(event: OrderTransitionEvent) {
     if (channels.orderTransition.hasSubscribers) channels.orderTransition.publish(event);
+  },
+  providerCreate(event: ProviderCreateEvent) {
+    if (channels.providerCreate.hasSubscribers) channels.providerCreate.publish(event);
+  },
+  circuitChange(event: CircuitChangeEvent) {
+    if (channels.circuitChange.hasSubscribers) channels.circuitChange.publish(event);
   },
   /** Runs one worker pass and reports how long it took and whether it failed. */
   async workerPass<T>(worker: string, pass: () => Promise<T>): Promise<T> {

@@ -8,6 +8,7 @@ import { Kind, type DocumentNode, type OperationDefinitionNode } from 'graphql';
 import type { Plugin } from '@envelop/core';
 import type { PrismaClient } from '../generated/prisma/client.js';
 import type { Logger } from '../logger.js';
+import { routingMetrics } from './routing.js';
 import { channels, type OrderTransitionEvent, type ProviderCallEvent, type WorkerPassEvent } from '../observability.js';
 
 /** Fast API calls and slow provider calls on one scale (seconds). */
@@ -130,6 +131,7 @@ export function createMetrics(deps: { prisma: PrismaClient; logger: Logger }): M
   subscribe(channels.providerCall.name, onProviderCall);
   subscribe(channels.orderTransition.name, onTransition);
   subscribe(channels.workerPass.name, onWorkerPass);
+  const routing = routingMetrics(registry, latencyBuckets);
 
   return {
     registry,
@@ -161,6 +163,7 @@ export function createMetrics(deps: { prisma: PrismaClient; logger: Logger }): M
       unsubscribe(channels.providerCall.name, onProviderCall);
       unsubscribe(channels.orderTransition.name, onTransition);
       unsubscribe(channels.workerPass.name, onWorkerPass);
+      routing.close();
     },
   };
 }

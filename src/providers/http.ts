@@ -79,10 +79,19 @@ export async function providerFetch(provider: ProviderId, request: ProviderReque
       const message = timedOut ? `timed out after ${options.timeoutMs} ms` : String((error as Error)?.message ?? error);
       report(timedOut ? 'timeout' : 'network_error', started);
       options.onAttempt?.({ provider, method: request.method, path: url.pathname, ms: performance.now() - started, error: message });
-      lastError = new ProviderUnavailableError(provider, `${request.method} ${url.pathname}: ${message}`, request.idempotency === 'money', { cause: error });
+      // A connection that was never made (refused, no such host) carried no request: nothing can have moved.
+      lastError = new ProviderUnavailableError(provider, `${request.method} ${url.pathname}: ${message}`, request.idempotency === 'money' && !neverConnected(error), { cause: error });
     }
   }
   throw lastError;
+}
+
+/** The connection was refused or the host unknown: fetch sent no byte of the request. */
+function neverConnected(error: unknown): boolean {
+  const cause = (error as { cause?: { code?: unknown; errors?: { code?: unknown }[] } })?.cause;
+  const refused = (code: unknown) => code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN';
+  // Several addresses tried (IPv4 and IPv6): an AggregateError, never connected when none connected.
+  return refused(cause?.code) || (Array.isArray(cause?.errors) && cause.errors.length > 0 && cause.errors.every((e) => refused(e?.code)));
 }
 
 /** "cash-in/status" from /api/v2/cash-in/status, "transactions/index.php": the path's last two segments, when they are plain words. */

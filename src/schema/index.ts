@@ -16,6 +16,7 @@ import './review.js';
 import './webhook.js';
 import './event-feed.js';
 import './dashboard.js';
+import './payments.js';
 
 export const schema = builder.toSchema();
 

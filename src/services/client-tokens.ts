@@ -71,6 +71,12 @@ export class ClientTokens {
     return { token, record, checkoutUrl: this.checkoutUrl(orderId, token) };
   }
 
+  /** Checks shop links by the same rules as create, before anything else is done with them. */
+  checkLinks(links: ShopLinks) {
+    this.shopUrl('returnUrl', links.returnUrl);
+    this.shopUrl('cancelUrl', links.cancelUrl);
+  }
+
   private shopUrl(field: keyof ShopLinks, value: string | null | undefined): string | null {
     if (value == null) return null;
     const parsed = parseShopUrl(value, { allowLoopbackHttp: this.options.allowLoopbackHttp });

@@ -23,6 +23,7 @@ import { createReviewServices } from './review/index.js';
 import type { SealedBox } from './sealed-box.js';
 import { createWebhookServices } from '../webhooks/index.js';
 import { Dashboard } from './dashboard.js';
+import { createPaymentServices } from './payments/index.js';
 
 export interface ServiceDeps {
   prisma: PrismaClient;
@@ -76,7 +77,8 @@ export function createServices(deps: ServiceDeps) {
   const review = createReviewServices(prisma, pubsub, transitions);
   const webhooks = createWebhookServices({ prisma, pubsub, logger, config, sealedBox: deps.sealedBox });
   const dashboard = new Dashboard(prisma);
-  return { pubsub, apiKeys, merchants, providerAccounts, providerReads, providerOperations, idempotency, transitions, orders, callbacks, inbox, cardCharges, bank, clientTokens, review, webhooks, dashboard };
+  const { providerHealth, routing, payments } = createPaymentServices(deps, { connectors: providerAccounts, transitions, idempotency });
+  return { providerHealth, routing, payments, pubsub, apiKeys, merchants, providerAccounts, providerReads, providerOperations, idempotency, transitions, orders, callbacks, inbox, cardCharges, bank, clientTokens, review, webhooks, dashboard };
 }
 
 export type Services = ReturnType<typeof createServices>;

@@ -534,6 +534,14 @@ describe.runIf(browserAvailable || process.env.CI)('the operators’ console', (
     await preview.getByRole('button', { name: 'Preview' }).click();
     await result.getByText('Would go to VNKash').waitFor();
     expect(await read(result.locator('li[data-route="AZCONNECTPAY"]'))).toBe('Skipped AZConnectPay: turned off in the routing rules');
+    // Loaded afresh, the editor shows what is stored.
+    await page.goto(`${t.url}/console/routing`);
+    await editor.locator('li[data-rule="VNKASH"]').waitFor();
+    expect(await editor.getByLabel('On: AZConnectPay').isChecked()).toBe(false);
+    expect(await editor.getByLabel('Up to (đồng, optional): AZConnectPay').inputValue()).toBe('5000000');
+    await preview.getByLabel('Amount').fill('800000');
+    await preview.getByRole('button', { name: 'Preview' }).click();
+    await result.getByText('Would go to VNKash').waitFor();
     await shot(page, 'routing-desktop');
 
     // On a phone, in Vietnamese.

@@ -483,10 +483,16 @@ describe.runIf(browserAvailable || process.env.CI)('the operators’ console', (
     const editor = page.locator('#routing-editor');
     expect(await editor.getByLabel('Direction').inputValue()).toBe('IN');
     expect(await editor.getByLabel('Method').inputValue()).toBe('BANK_TRANSFER');
-    for (const route of ['VNKASH', 'AZCONNECTPAY']) {
+    for (const route of ['VNKASH', 'AZCONNECTPAY', 'HUB_SHARKPAY']) {
       await editor.getByLabel('Route to add').selectOption(route);
       await editor.getByRole('button', { name: 'Add', exact: true }).click();
     }
+    // SharkPay collects only through its own page: the API refuses the list and names the row; the focus goes there.
+    await editor.getByRole('button', { name: 'Save the rules' }).click();
+    await page.waitForSelector('#routing-rules-2-route-error');
+    expect(await read(page.locator('#routing-rules-2-route-error'))).toBe('HUB_SHARKPAY does not offer BANK_TRANSFER collection');
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-describedby'))).toBe('routing-rules-2-route-error');
+    await editor.getByRole('button', { name: 'Remove: Payment Hub · SharkPay' }).click();
     // Keyboard: move AZConnectPay up; the focus stays on its row.
     await editor.getByRole('button', { name: 'Move up: AZConnectPay' }).focus();
     await page.keyboard.press('Enter');
@@ -500,6 +506,7 @@ describe.runIf(browserAvailable || process.env.CI)('the operators’ console', (
     await page.waitForSelector('#routing-rules-0-maxAmount-error');
     expect(await read(page.locator('#routing-rules-0-maxAmount-error'))).toBe('must not be below minAmount');
     expect(await max.getAttribute('aria-invalid')).toBe('true');
+    expect(await max.evaluate((input) => input === document.activeElement)).toBe(true);
     expect(await t.app.db.prisma.routingRule.count({ where: { merchantId: shop.merchantId } })).toBe(0);
     await max.fill('5.000.000');
     await editor.getByRole('button', { name: 'Save the rules' }).click();

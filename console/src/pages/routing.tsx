@@ -70,11 +70,15 @@ function amountOf(text: string): string | null {
 }
 
 /**
- * The API's reasons are English sentences (src/domain/routing.ts). In
- * Vietnamese the known ones are translated; anything else shows as the API
- * wrote it.
+ * The API's routing reasons and rule errors are English sentences
+ * (src/domain/routing.ts). In Vietnamese the known ones are translated;
+ * anything else shows as the API wrote it.
  */
-const REASONS_VI: [RegExp, (m: RegExpMatchArray) => string][] = [
+const API_TEXT_VI: [RegExp, (m: RegExpMatchArray) => string][] = [
+  [/^(\w+) is listed twice$/, (m) => `${routeName(m[1]!)} có hai lần trong danh sách`],
+  [/^must not be negative$/, () => 'không được âm'],
+  [/^must be positive$/, () => 'phải lớn hơn 0'],
+  [/^must not be below minAmount$/, () => 'không được nhỏ hơn mức “từ”'],
   [/^(\w+) does not offer (\w+) collection$/, (m) => `${routeName(m[1]!)} không thu bằng ${paymentMethodName(m[2]!)}`],
   [/^(\w+) does not offer (\w+) payouts$/, (m) => `${routeName(m[1]!)} không chi bằng ${paymentMethodName(m[2]!)}`],
   [/^turned off in the routing rules$/, () => 'đang tắt trong quy tắc định tuyến'],
@@ -88,20 +92,20 @@ const REASONS_VI: [RegExp, (m: RegExpMatchArray) => string][] = [
   [/^allowed by the routing rules$/, () => 'quy tắc định tuyến cho phép'],
   [/^configured and supports the method \(default order\)$/, () => 'đã cấu hình và có phương thức này (thứ tự mặc định)'],
 ];
-function reasonText(reason: string): string {
-  if (getLanguage() !== 'vi') return reason;
-  for (const [pattern, text] of REASONS_VI) {
-    const match = reason.match(pattern);
-    if (match) return text(match);
+function apiText(text: string): string {
+  if (getLanguage() !== 'vi') return text;
+  for (const [pattern, translated] of API_TEXT_VI) {
+    const match = text.match(pattern);
+    if (match) return translated(match);
   }
-  return reason;
+  return text;
 }
 
 /** Errors by the API's field path ("method", "rules.0.maxAmount", "amount" …); "" for the form as a whole. */
 type FieldErrors = Record<string, string>;
 
 function errorsOf(failure: unknown): FieldErrors {
-  if (failure instanceof ApiError && typeof failure.details.field === 'string') return { [failure.details.field]: failure.message };
+  if (failure instanceof ApiError && typeof failure.details.field === 'string') return { [failure.details.field]: apiText(failure.message) };
   return { '': describeError(failure) };
 }
 
@@ -149,6 +153,11 @@ function RulesEditor({ lists, direction, method, choose, onSaved }: { lists: Con
     button?.focus();
     setFocus(undefined);
   }, [focus]);
+
+  // A refused save: the focus goes to the first field at fault (its error is read with it).
+  useEffect(() => {
+    if (Object.keys(errors).some((field) => field)) document.querySelector<HTMLElement>('#routing-editor [aria-invalid="true"]')?.focus();
+  }, [errors]);
 
   const change = (next: Row[]) => {
     setRows(next);
@@ -246,7 +255,7 @@ function RulesEditor({ lists, direction, method, choose, onSaved }: { lists: Con
                 <FieldError id={`${fieldId(`rules.${index}.route`)}-error`} error={routeError} />
               </div>
               <label class="check rule-toggle">
-                <input type="checkbox" checked={row.enabled} onChange={(event) => edit(index, { enabled: (event.currentTarget as HTMLInputElement).checked })} aria-describedby={routeError ? `${fieldId(`rules.${index}.route`)}-error` : undefined} />
+                <input type="checkbox" checked={row.enabled} onChange={(event) => edit(index, { enabled: (event.currentTarget as HTMLInputElement).checked })} {...invalid(`rules.${index}.route`)} />
                 <span>
                   {t('routing.enabled')}
                   <span class="visually-hidden">: {name}</span>
@@ -317,11 +326,6 @@ function RulesEditor({ lists, direction, method, choose, onSaved }: { lists: Con
       {errors[''] && (
         <p class="form-error" role="alert">
           {errors['']}
-        </p>
-      )}
-      {Object.keys(errors).some((field) => field) && (
-        <p class="visually-hidden" role="alert">
-          {Object.values(errors).join(' ')}
         </p>
       )}
       <div class="actions">
@@ -470,7 +474,7 @@ function RoutePreviewForm() {
               {result.preview.decisions.map((decision) => (
                 <li key={decision.route} data-route={decision.route} data-accepted={decision.accepted ? 'true' : 'false'}>
                   <span class={`badge ${decision.accepted ? (decision.route === result.preview.chosen ? 'badge-ok' : 'badge-wait') : 'badge-muted'}`}>{decision.accepted ? t('routing.accepted', { n: ++candidate }) : t('routing.rejected')}</span>{' '}
-                  <strong>{routeName(decision.route)}</strong>: {reasonText(decision.reason)}
+                  <strong>{routeName(decision.route)}</strong>: {apiText(decision.reason)}
                 </li>
               ))}
             </ol>

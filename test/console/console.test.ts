@@ -564,6 +564,18 @@ describe.runIf(browserAvailable || process.env.CI)('the operators’ console', (
     expect(await read(phone.page.locator('#preview-result li[data-route="AZCONNECTPAY"]'))).toBe('Bỏ qua AZConnectPay: đang tắt trong quy tắc định tuyến');
     await noHorizontalScroll(phone.page);
     await shot(phone.page, 'routing-phone');
+    // A payout to a MoMo phone: a malformed phone comes back beside its field; a good one is routed.
+    await phonePreview.getByLabel('Chiều').selectOption('OUT');
+    await phonePreview.getByLabel('Người nhận').selectOption('momo');
+    await phonePreview.getByLabel('Số điện thoại MoMo').fill('12345');
+    await phonePreview.getByLabel('Tên').fill('Lan');
+    await phonePreview.getByRole('button', { name: 'Xem trước' }).click();
+    await phone.page.locator('#preview-payee-momo-phone-error').waitFor();
+    expect(await read(phone.page.locator('#preview-payee-momo-phone-error'))).toMatch(/^payee\.momo\.phone: /);
+    await phonePreview.getByLabel('Số điện thoại MoMo').fill('0912345678');
+    await phonePreview.getByRole('button', { name: 'Xem trước' }).click();
+    await phone.page.locator('#preview-result').getByText('Sẽ đi qua AZConnectPay').waitFor();
+    expect(await read(phone.page.locator('#preview-result'))).toContain('Thứ tự theo: thứ tự mặc định');
     await phone.page.getByRole('button', { name: /Menu/ }).click();
     await phone.page.getByRole('link', { name: 'Tài khoản nhà cung cấp' }).click();
     await phone.page.locator('tr[data-health="VNKASH"]').waitFor();

@@ -491,7 +491,7 @@ describe.runIf(browserAvailable || process.env.CI)('the operators’ console', (
     await editor.getByRole('button', { name: 'Save the rules' }).click();
     await page.waitForSelector('#routing-rules-2-route-error');
     expect(await read(page.locator('#routing-rules-2-route-error'))).toBe('HUB_SHARKPAY does not offer BANK_TRANSFER collection');
-    expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-describedby'))).toBe('routing-rules-2-route-error');
+    await page.waitForFunction(() => document.activeElement?.getAttribute('aria-describedby') === 'routing-rules-2-route-error');
     await editor.getByRole('button', { name: 'Remove: Payment Hub · SharkPay' }).click();
     // Keyboard: move AZConnectPay up; the focus stays on its row.
     await editor.getByRole('button', { name: 'Move up: AZConnectPay' }).focus();
@@ -506,7 +506,7 @@ describe.runIf(browserAvailable || process.env.CI)('the operators’ console', (
     await page.waitForSelector('#routing-rules-0-maxAmount-error');
     expect(await read(page.locator('#routing-rules-0-maxAmount-error'))).toBe('must not be below minAmount');
     expect(await max.getAttribute('aria-invalid')).toBe('true');
-    expect(await max.evaluate((input) => input === document.activeElement)).toBe(true);
+    await page.waitForFunction(() => document.activeElement?.getAttribute('aria-describedby') === 'routing-rules-0-maxAmount-error');
     expect(await t.app.db.prisma.routingRule.count({ where: { merchantId: shop.merchantId } })).toBe(0);
     await max.fill('5.000.000');
     await editor.getByRole('button', { name: 'Save the rules' }).click();

@@ -395,7 +395,6 @@ function RoutePreviewForm() {
     );
   };
 
-  let candidate = 0;
   return (
     <section class="card" aria-labelledby="preview-title" id="route-preview">
       <h2 id="preview-title">{t('routing.previewTitle')}</h2>
@@ -473,7 +472,7 @@ function RoutePreviewForm() {
             <ol class="plain decisions-list">
               {result.preview.decisions.map((decision) => (
                 <li key={decision.route} data-route={decision.route} data-accepted={decision.accepted ? 'true' : 'false'}>
-                  <span class={`badge ${decision.accepted ? (decision.route === result.preview.chosen ? 'badge-ok' : 'badge-wait') : 'badge-muted'}`}>{decision.accepted ? t('routing.accepted', { n: ++candidate }) : t('routing.rejected')}</span>{' '}
+                  <span class={`badge ${decision.accepted ? (decision.route === result.preview.chosen ? 'badge-ok' : 'badge-wait') : 'badge-muted'}`}>{decision.accepted ? t('routing.accepted', { n: result.preview.candidates.indexOf(decision.route) + 1 }) : t('routing.rejected')}</span>{' '}
                   <strong>{routeName(decision.route)}</strong>: {apiText(decision.reason)}
                 </li>
               ))}

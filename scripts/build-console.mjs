@@ -63,6 +63,9 @@ if (await upToDate()) {
   process.exit(0);
 }
 
+// Always the production build: one started from a test run inherits NODE_ENV=test, with which Vite
+// keeps development code (a third larger), and `npm start` would then serve it (the hash is the same).
+process.env.NODE_ENV = 'production';
 let vite;
 try {
   vite = await import('vite');

@@ -15,6 +15,7 @@ import { Review } from './pages/review.js';
 import { Bank } from './pages/bank.js';
 import { Webhooks } from './pages/webhooks.js';
 import { Providers } from './pages/providers.js';
+import { Routing } from './pages/routing.js';
 import { Access } from './pages/access.js';
 import './styles.css';
 
@@ -27,8 +28,6 @@ interface Route {
   section: string;
 }
 
-// The routing rules (with the route preview) and provider health (issue 16)
-// slot in here as two more entries, once the API has them.
 const routes: Route[] = [
   { pattern: /^\/$/, page: () => <Overview />, menu: 'nav.overview', section: '/' },
   { pattern: /^\/orders$/, page: () => <Orders />, menu: 'nav.orders', section: '/orders' },
@@ -37,6 +36,7 @@ const routes: Route[] = [
   { pattern: /^\/bank$/, page: () => <Bank />, menu: 'nav.bank', section: '/bank' },
   { pattern: /^\/webhooks$/, page: () => <Webhooks />, menu: 'nav.webhooks', section: '/webhooks' },
   { pattern: /^\/providers$/, page: () => <Providers />, menu: 'nav.providers', section: '/providers' },
+  { pattern: /^\/routing$/, page: () => <Routing />, menu: 'nav.routing', section: '/routing' },
   { pattern: /^\/access$/, page: () => <Access />, menu: 'nav.access', section: '/access' },
 ];
 

@@ -1,6 +1,6 @@
 // One order: its summary, the payer's instructions, the timeline (each event
 // with its cause, who caused it, the note and the raw provider payload), the
-// bank lines that paid it; live through orderUpdated; refresh, cancel and a
+// bank lines that paid it, the providers routing tried; live through orderUpdated; refresh, cancel and a
 // person's decision where they apply.
 import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
@@ -15,8 +15,10 @@ import { announce } from '../ui/announce.js';
 import { CopyButton } from '../ui/copy.js';
 import { ResolveOrderDialog } from '../ui/decisions.js';
 import { Dialog, describeError } from '../ui/dialog.js';
-import { Money, StatusBadge, Time, channelName, kindName, reasonName } from '../ui/format.js';
+import { Money, StatusBadge, Time, channelName, kindName, reasonName, routeName } from '../ui/format.js';
 import { Failed, Loading } from '../ui/states.js';
+
+const ATTEMPT_TONE: Record<string, string> = { ACCEPTED: 'ok', REFUSED: 'bad', NOT_SENT: 'muted', UNKNOWN: 'warn', SENDING: 'wait' };
 
 graphql(`
   fragment ConsoleOrderDetail on Order {
@@ -27,6 +29,7 @@ graphql(`
     payee { bankCode accountNumber accountName }
     events { id fromStatus toStatus cause actor note rawStatus payload createdAt }
     bankTransactions { id refNo amount transactionTime description matchNote }
+    attempts { route provider requestId outcome errorName code message latencyMs startedAt finishedAt }
   }
 `);
 
@@ -264,6 +267,55 @@ export function OrderPage({ id }: { id: string }) {
           ))}
         </ol>
       </section>
+      {order.attempts.length > 0 && (
+        <section class="card" aria-labelledby="attempts">
+          <h2 id="attempts">{t('order.attempts')}</h2>
+          <p class="muted small">{t('order.attemptsLead')}</p>
+          <table class="table responsive" id="order-attempts">
+            <caption class="visually-hidden">{t('order.attempts')}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{t('order.attemptRoute')}</th>
+                <th scope="col">{t('order.attemptOutcome')}</th>
+                <th scope="col">{t('order.attemptError')}</th>
+                <th scope="col">{t('order.attemptTime')}</th>
+                <th scope="col" class="num">
+                  {t('order.attemptLatency')}
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {order.attempts.map((attempt) => (
+                <tr key={attempt.requestId} data-attempt={attempt.route} data-outcome={attempt.outcome}>
+                  <td data-label={t('order.attemptRoute')}>
+                    <strong>{routeName(attempt.route)}</strong>
+                    <div class="muted small mono">{attempt.requestId}</div>
+                  </td>
+                  <td data-label={t('order.attemptOutcome')}>
+                    <span class={`badge badge-${ATTEMPT_TONE[attempt.outcome] ?? 'muted'}`}>{translateOr(`attempt.${attempt.outcome}`, attempt.outcome)}</span>
+                  </td>
+                  <td data-label={t('order.attemptError')} class="wrap">
+                    {attempt.message || attempt.code || attempt.errorName ? (
+                      <>
+                        {attempt.message && <span>{attempt.message}</span>}
+                        {(attempt.code || attempt.errorName) && <div class="muted small mono">{[attempt.errorName, attempt.code].filter(Boolean).join(' · ')}</div>}
+                      </>
+                    ) : (
+                      t('common.none')
+                    )}
+                  </td>
+                  <td data-label={t('order.attemptTime')}>
+                    <Time at={attempt.startedAt} seconds />
+                  </td>
+                  <td data-label={t('order.attemptLatency')} class="num">
+                    {attempt.latencyMs == null ? t('common.none') : t('providers.ms', { ms: attempt.latencyMs })}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </section>
+      )}
       {order.bankTransactions.length > 0 && (
         <section class="card" aria-labelledby="lines">
           <h2 id="lines">{t('order.bankLines')}</h2>

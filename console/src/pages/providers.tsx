@@ -1,15 +1,18 @@
-// Provider accounts: settings in clear, secrets write-only (whether set, and
-// the last characters of long ones). Editing sends every setting back and only
-// the secrets typed; an empty secret keeps the stored one.
+// Provider accounts: their health first (what this server saw of its
+// createPayment/createPayout calls: outcomes, latency, circuit), then each
+// account's settings in clear, secrets write-only (whether set, and the last
+// characters of long ones). Editing sends every setting back and only the
+// secrets typed; an empty secret keeps the stored one.
 import { useState } from 'preact/hooks';
 import { graphql } from '../gql/index.js';
-import type { ConsoleProviderAccountFragment, Provider } from '../gql/graphql.js';
+import type { ConsoleProviderAccountFragment, ConsoleProviderHealthFragment, Provider } from '../gql/graphql.js';
 import { request, unwrap } from '../api.js';
 import { useQuery } from '../hooks.js';
 import { translate as t } from '../i18n.js';
 import { announce } from '../ui/announce.js';
-import { Dialog } from '../ui/dialog.js';
+import { Dialog, describeError } from '../ui/dialog.js';
 import { Time, providerName } from '../ui/format.js';
+import { formatTime, translateOr } from '../i18n.js';
 import { Failed, Loading } from '../ui/states.js';
 import { session } from '../session.js';
 import { PROVIDERS } from './orders.js';
@@ -21,11 +24,101 @@ graphql(`
   }
 `);
 
+graphql(`
+  fragment ConsoleProviderHealth on ProviderHealth {
+    provider circuit openUntil consecutiveFailures successRate medianLatencyMs
+    recent { at outcome latencyMs }
+  }
+`);
+
 const Accounts = graphql(`
   query ConsoleProviderAccounts {
     providerAccounts { ...ConsoleProviderAccount }
+    providerHealth { ...ConsoleProviderHealth }
   }
 `);
+
+const Health = graphql(`
+  query ConsoleProviderHealth {
+    providerHealth { ...ConsoleProviderHealth }
+  }
+`);
+
+const CIRCUIT_TONE: Record<string, string> = { closed: 'ok', 'half-open': 'warn', open: 'bad' };
+const OUTCOMES = ['success', 'refused', 'failure'] as const;
+
+function CircuitBadge({ health }: { health: ConsoleProviderHealthFragment }) {
+  const text = health.circuit === 'open' ? t('circuit.open', { until: formatTime(health.openUntil, true) }) : translateOr(`circuit.${health.circuit}`, health.circuit);
+  return (
+    <span class={`badge badge-${CIRCUIT_TONE[health.circuit] ?? 'muted'}`} data-circuit={health.circuit}>
+      {text}
+    </span>
+  );
+}
+
+/** The recent calls as a strip (oldest left), each with its outcome and latency; the counts in words beside it. */
+function RecentCalls({ recent }: { recent: ConsoleProviderHealthFragment['recent'] }) {
+  const counts = Object.fromEntries(OUTCOMES.map((outcome) => [outcome, recent.filter((call) => call.outcome === outcome).length]));
+  return (
+    <>
+      <span class="calls" aria-hidden="true">
+        {[...recent].reverse().map((call, i) => (
+          <span key={i} class={`call call-${call.outcome}`} title={`${formatTime(call.at, true)} · ${translateOr(`call.${call.outcome}`, call.outcome)} · ${t('providers.ms', { ms: call.latencyMs })}`} />
+        ))}
+      </span>
+      <span class="small">{t('providers.recentSummary', counts)}</span>
+    </>
+  );
+}
+
+function HealthTable({ health }: { health: ConsoleProviderHealthFragment[] }) {
+  if (health.length === 0) return <p class="muted">{t('providers.healthNone')}</p>;
+  return (
+    <table class="table responsive" id="provider-health">
+      <caption class="visually-hidden">{t('providers.healthTitle')}</caption>
+      <thead>
+        <tr>
+          <th scope="col">{t('common.provider')}</th>
+          <th scope="col">{t('providers.circuit')}</th>
+          <th scope="col" class="num">
+            {t('providers.successRate')}
+          </th>
+          <th scope="col" class="num">
+            {t('providers.medianLatency')}
+          </th>
+          <th scope="col" class="num">
+            {t('providers.failuresInRow')}
+          </th>
+          <th scope="col">{t('providers.recent')}</th>
+        </tr>
+      </thead>
+      <tbody>
+        {health.map((row) => (
+          <tr key={row.provider} data-health={row.provider}>
+            <td data-label={t('common.provider')}>
+              <strong>{providerName(row.provider)}</strong>
+            </td>
+            <td data-label={t('providers.circuit')}>
+              <CircuitBadge health={row} />
+            </td>
+            <td data-label={t('providers.successRate')} class="num">
+              {row.successRate == null ? t('common.none') : `${Math.round(row.successRate * 100)} %`}
+            </td>
+            <td data-label={t('providers.medianLatency')} class="num">
+              {row.medianLatencyMs == null ? t('common.none') : t('providers.ms', { ms: row.medianLatencyMs })}
+            </td>
+            <td data-label={t('providers.failuresInRow')} class={`num${row.consecutiveFailures ? ' text-bad' : ''}`}>
+              {row.consecutiveFailures}
+            </td>
+            <td data-label={t('providers.recent')}>
+              <RecentCalls recent={row.recent} />
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
 
 const SetAccount = graphql(`
   mutation ConsoleSetProviderAccount($provider: Provider!, $values: JSON!, $enabled: Boolean) {
@@ -146,9 +239,17 @@ export function Providers() {
   const query = useQuery(Accounts, {});
   const [editing, setEditing] = useState<ConsoleProviderAccountFragment | 'new'>();
   const accounts = query.data?.providerAccounts ?? [];
+  const refreshHealth = async () => {
+    try {
+      const { providerHealth } = await request(Health, {});
+      query.update((data) => ({ ...data, providerHealth }));
+    } catch (error) {
+      announce(describeError(error), 'error');
+    }
+  };
   const missing = PROVIDERS.filter((provider) => !accounts.some((account) => account.provider === provider));
   const saved = (account: ConsoleProviderAccountFragment) =>
-    query.update((data) => ({ providerAccounts: [...data.providerAccounts.filter((a) => a.provider !== account.provider), account].sort((a, b) => a.provider.localeCompare(b.provider)) }));
+    query.update((data) => ({ ...data, providerAccounts: [...data.providerAccounts.filter((a) => a.provider !== account.provider), account].sort((a, b) => a.provider.localeCompare(b.provider)) }));
 
   return (
     <>
@@ -164,6 +265,18 @@ export function Providers() {
       {session.get()?.sandbox && <p class="notice">{t('providers.sandbox')}</p>}
       {query.error && <Failed error={query.error} retry={query.reload} />}
       {!query.data && !query.error && <Loading />}
+      {query.data && (
+        <section class="card" aria-labelledby="health-title">
+          <div class="section-head">
+            <h2 id="health-title">{t('providers.healthTitle')}</h2>
+            <button type="button" class="button small secondary" onClick={() => void refreshHealth()}>
+              {t('providers.healthRefresh')}
+            </button>
+          </div>
+          <p class="muted small">{t('providers.healthLead')}</p>
+          <HealthTable health={query.data.providerHealth} />
+        </section>
+      )}
       {query.data && accounts.length === 0 && <p class="muted">{t('providers.none')}</p>}
       <div class="grid-2">
         {accounts.map((account) => (

@@ -28,6 +28,9 @@ export function StatusBadge({ status, prefix = 'status' }: { status: string; pre
 export const providerName = (provider: string) => translateOr(`provider.${provider}`, provider);
 export const kindName = (kind: string) => translateOr(`orderKind.${kind}`, kind);
 export const methodName = (method: string | null | undefined) => (method ? translateOr(`method.${method}`, method) : '');
+/** A routing route (Route enum) and a payment method (PaymentMethod enum), as the routing pages and attempts show them. */
+export const routeName = (route: string) => translateOr(`route.${route}`, route);
+export const paymentMethodName = (method: string) => translateOr(`paymentMethod.${method}`, method);
 export const reasonName = (reason: string) => translateOr(`reason.${reason}`, reason);
 
 /** "AZConnectPay · bank transfer", "API Ngân hàng · sharkpay · bank_qr". */

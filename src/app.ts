@@ -395,6 +395,8 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   void (async () => {
     for (let next = await revocations.next(); !next.done; next = await revocations.next()) socketsByKey.closeAll(next.value.apiKeyId, 4403, 'Forbidden: API key revoked');
   })();
+  // Valid API keys are cached per instance while revocations are heard: a request does not ask the database for its key.
+  const stopFollowingKeyRevocations = services.apiKeys.followRevocations();
 
   let stopping: Promise<void> | undefined;
 
@@ -440,6 +442,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
         for (const client of wsServer.clients) client.close(1001, 'server shutting down');
         await wsHandle.dispose();
         await revocations.return?.();
+        await stopFollowingKeyRevocations();
         if (inFlight > 0) {
           await Promise.race([
             new Promise<void>((resolve) => (drained = resolve)),

@@ -29,8 +29,8 @@ import { handleCheckoutRequest } from './checkout/http.js';
 import { handleConsoleRequest } from './console/http.js';
 import { loadOrCreateSealingKey, parsePreviousKeys, sealingKeyDirectory } from './services/secrets-key.js';
 import { SealedBox } from './services/sealed-box.js';
-import { startSandbox, type RunningSandbox } from './sandbox/server.js';
-import { createSimulators, sandboxCredentials } from './sandbox/index.js';
+import type { RunningSandbox } from './sandbox/server.js';
+import type { sandboxCredentials as SandboxCredentials } from './sandbox/index.js';
 import { OrderPoller } from './workers/order-poller.js';
 import { CardChargePoller } from './workers/card-poller.js';
 import { StatementImportWorker } from './workers/statement-import.js';
@@ -77,9 +77,14 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   let url = '';
   const publicUrl = () => config.PUBLIC_URL ?? url;
   // The embedded default: every provider simulated in-process, on its own port.
-  const sandbox: RunningSandbox | undefined = config.SANDBOX
-    ? await startSandbox(createSimulators({ callbackBaseUrl: publicUrl }), { port: config.SANDBOX_PORT })
-    : undefined;
+  // Loaded only when configured: a production process never holds the simulators.
+  let sandboxCredentials: typeof SandboxCredentials | undefined;
+  let sandbox: RunningSandbox | undefined;
+  if (config.SANDBOX) {
+    const [{ startSandbox }, simulators] = await Promise.all([import('./sandbox/server.js'), import('./sandbox/index.js')]);
+    sandboxCredentials = simulators.sandboxCredentials;
+    sandbox = await startSandbox(simulators.createSimulators({ callbackBaseUrl: publicUrl }), { port: config.SANDBOX_PORT });
+  }
   const services = createServices({
     prisma: db.prisma,
     pubsub: pubsub.pubsub,
@@ -87,7 +92,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     config,
     sealedBox,
     publicUrl,
-    sandbox: () => (sandbox ? { url: sandbox.url, credentials: sandboxCredentials } : undefined),
+    sandbox: () => (sandbox && sandboxCredentials ? { url: sandbox.url, credentials: sandboxCredentials } : undefined),
   });
   const poller = new OrderPoller(db.prisma, services.orders, services.transitions, services.inbox, services.idempotency, logger, {
     intervalMs: config.POLL_INTERVAL_MS,

@@ -104,3 +104,42 @@ export function reportRedisOutages(client: Redis, logger: Pick<Logger, 'warn' | 
     logger.info({ redis: role }, 'Redis reachable again');
   });
 }
+
+/**
+ * One bus subscription per id, shared by every follower of that id in this process: a thousand
+ * subscribers of one order cost one listener on the bus (and one Redis channel), not a thousand, and
+ * a follower costs a callback in a set rather than an iterator of its own.
+ */
+export class FanOut<T> {
+  private readonly topics = new Map<string, { listeners: Set<(value: T) => void>; source: AsyncIterator<T> }>();
+
+  constructor(private readonly open: (id: string) => AsyncIterable<T>) {}
+
+  /** Calls `listener` with each message about `id`, from now on (the bus is listened to before this returns), until the returned function is called. */
+  listen(id: string, listener: (value: T) => void): () => void {
+    let topic = this.topics.get(id);
+    if (!topic) {
+      const source = this.open(id)[Symbol.asyncIterator]();
+      const created = { listeners: new Set<(value: T) => void>(), source };
+      this.topics.set(id, created);
+      topic = created;
+      // The first next() registers the bus listener synchronously; later messages reach every listener of the moment.
+      void (async () => {
+        for (let next = await source.next(); !next.done; next = await source.next()) for (const each of [...created.listeners]) each(next.value);
+      })();
+    }
+    const listeners = topic.listeners;
+    const own = (value: T) => listener(value);
+    listeners.add(own);
+    return () => {
+      if (!listeners.delete(own) || listeners.size > 0 || this.topics.get(id)?.listeners !== listeners) return;
+      this.topics.delete(id);
+      void topic.source.return?.();
+    };
+  }
+
+  /** How many ids have a bus subscription open (tests, metrics). */
+  get size(): number {
+    return this.topics.size;
+  }
+}

@@ -1,7 +1,7 @@
 // The use cases, wired once per app instance. The GraphQL layer, the callback
 // routes, the workers and the CLI all go through these.
 import type { PrismaClient } from '../generated/prisma/client.js';
-import { FanOut, type AppPubSub, type OrderChanged } from '../pubsub.js';
+import { FanOut, type AppPubSub } from '../pubsub.js';
 import type { Logger } from '../logger.js';
 import type { Config } from '../config.js';
 import { defaultHttpOptions } from '../providers/http.js';
@@ -75,7 +75,7 @@ export function createServices(deps: ServiceDeps) {
   const webhooks = createWebhookServices({ prisma, pubsub, logger, config, sealedBox: deps.sealedBox });
   const dashboard = new Dashboard(prisma);
   // orderUpdated's subscribers of one order share one bus subscription.
-  const orderChanges = new FanOut<OrderChanged>((orderId) => pubsub.subscribe('order:changed', orderId));
+  const orderChanges = new FanOut(pubsub, 'order:changed');
   return { pubsub, orderChanges, apiKeys, merchants, providerAccounts, providerReads, idempotency, transitions, orders, callbacks, inbox, cardCharges, bank, clientTokens, review, webhooks, dashboard };
 }
 

@@ -41,8 +41,8 @@ async function paced(url: string, posts: Post[], perSecond: number) {
       (post, index) =>
         new Promise<void>((resolve, reject) => {
           setTimeout(
-            () => {
-              sentAt[index] = performance.now();
+            function send(retried = false) {
+              if (!retried) sentAt[index] = performance.now();
               const request = http.request(
                 { host: target.hostname, port: target.port, path: post.path, method: 'POST', agent, headers: { ...post.headers, 'content-length': Buffer.byteLength(post.body) } },
                 (response) => {
@@ -53,7 +53,8 @@ async function paced(url: string, posts: Post[], perSecond: number) {
                   });
                 },
               );
-              request.on('error', reject);
+              // A kept-alive socket the server closed (idle timeout) just as it was reused: Node's documented race, sent again once.
+              request.on('error', (error: NodeJS.ErrnoException) => (request.reusedSocket && error.code === 'ECONNRESET' && !retried ? send(true) : reject(error)));
               request.end(post.body);
             },
             Math.max(0, start + (index * 1000) / perSecond - performance.now()),

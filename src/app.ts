@@ -30,8 +30,8 @@ import { handleConsoleRequest } from './console/http.js';
 import { loadOrCreateSealingKey, parsePreviousKeys, sealingKeyDirectory } from './services/secrets-key.js';
 import { SealedBox } from './services/sealed-box.js';
 import { handlePaymentLinkRequest, isPaymentLinkPath } from './checkout/payment-link.js';
-import { startSandbox, type RunningSandbox } from './sandbox/server.js';
-import { createSimulators, sandboxCredentials } from './sandbox/index.js';
+import type { RunningSandbox } from './sandbox/server.js';
+import type { sandboxCredentials as SandboxCredentials } from './sandbox/index.js';
 import { OrderPoller } from './workers/order-poller.js';
 import { CardChargePoller } from './workers/card-poller.js';
 import { StatementImportWorker } from './workers/statement-import.js';
@@ -78,9 +78,14 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   let url = '';
   const publicUrl = () => config.PUBLIC_URL ?? url;
   // The embedded default: every provider simulated in-process, on its own port.
-  const sandbox: RunningSandbox | undefined = config.SANDBOX
-    ? await startSandbox(createSimulators({ callbackBaseUrl: publicUrl }), { port: config.SANDBOX_PORT })
-    : undefined;
+  // Loaded only when configured: a production process never holds the simulators.
+  let sandboxCredentials: typeof SandboxCredentials | undefined;
+  let sandbox: RunningSandbox | undefined;
+  if (config.SANDBOX) {
+    const [{ startSandbox }, simulators] = await Promise.all([import('./sandbox/server.js'), import('./sandbox/index.js')]);
+    sandboxCredentials = simulators.sandboxCredentials;
+    sandbox = await startSandbox(simulators.createSimulators({ callbackBaseUrl: publicUrl }), { port: config.SANDBOX_PORT });
+  }
   const services = createServices({
     prisma: db.prisma,
     pubsub: pubsub.pubsub,
@@ -88,7 +93,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     config,
     sealedBox,
     publicUrl,
-    sandbox: () => (sandbox ? { url: sandbox.url, credentials: sandboxCredentials } : undefined),
+    sandbox: () => (sandbox && sandboxCredentials ? { url: sandbox.url, credentials: sandboxCredentials } : undefined),
   });
   const poller = new OrderPoller(db.prisma, services.orders, services.transitions, services.inbox, services.idempotency, logger, {
     intervalMs: config.POLL_INTERVAL_MS,
@@ -402,6 +407,8 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   void (async () => {
     for (let next = await revocations.next(); !next.done; next = await revocations.next()) socketsByKey.closeAll(next.value.apiKeyId, 4403, 'Forbidden: API key revoked');
   })();
+  // Valid API keys are cached per instance while revocations are heard: a request does not ask the database for its key.
+  const stopFollowingKeyRevocations = services.apiKeys.followRevocations();
 
   let stopping: Promise<void> | undefined;
 
@@ -447,6 +454,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
         for (const client of wsServer.clients) client.close(1001, 'server shutting down');
         await wsHandle.dispose();
         await revocations.return?.();
+        await stopFollowingKeyRevocations();
         if (inFlight > 0) {
           await Promise.race([
             new Promise<void>((resolve) => (drained = resolve)),

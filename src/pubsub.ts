@@ -60,7 +60,14 @@ export type PubSubChannels = {
   'apiKey:revoked': [payload: { apiKeyId: string }];
 };
 
-export type AppPubSub = PubSub<PubSubChannels>;
+/** The event target under the pubsub: a topic is `channel:id` (yoga's naming), a message is a CustomEvent carrying the payload. */
+export interface BusEvents {
+  addEventListener(topic: string, listener: (event: Event) => void): void;
+  removeEventListener(topic: string, listener: (event: Event) => void): void;
+}
+
+/** yoga's typed pubsub, and the event target under it (for FanOut, which listens once per id). */
+export type AppPubSub = PubSub<PubSubChannels> & { readonly events: BusEvents };
 
 export interface PubSubHandle {
   pubsub: AppPubSub;
@@ -69,7 +76,10 @@ export interface PubSubHandle {
 }
 
 export function createAppPubSub(redisUrl?: string, logger?: Pick<Logger, 'warn' | 'info'>): PubSubHandle {
-  if (!redisUrl) return { pubsub: createPubSub<PubSubChannels>(), kind: 'memory', close: async () => {} };
+  if (!redisUrl) {
+    const events = new EventTarget();
+    return { pubsub: Object.assign(createPubSub<PubSubChannels>({ eventTarget: events as never }), { events }), kind: 'memory', close: async () => {} };
+  }
   const publishClient = new Redis(redisUrl, { lazyConnect: false, maxRetriesPerRequest: 3 });
   const subscribeClient = new Redis(redisUrl, { lazyConnect: false, maxRetriesPerRequest: 3 });
   if (logger) {
@@ -78,7 +88,7 @@ export function createAppPubSub(redisUrl?: string, logger?: Pick<Logger, 'warn' 
   }
   const eventTarget = createRedisEventTarget<CustomEvent>({ publishClient, subscribeClient });
   return {
-    pubsub: createPubSub<PubSubChannels>({ eventTarget: eventTarget as never }),
+    pubsub: Object.assign(createPubSub<PubSubChannels>({ eventTarget: eventTarget as never }), { events: eventTarget as unknown as BusEvents }),
     kind: 'redis',
     async close() {
       await Promise.allSettled([publishClient.quit(), subscribeClient.quit()]);
@@ -103,4 +113,46 @@ export function reportRedisOutages(client: Redis, logger: Pick<Logger, 'warn' | 
     down = false;
     logger.info({ redis: role }, 'Redis reachable again');
   });
+}
+
+/**
+ * One bus listener per id, shared by every follower of that id in this process: a thousand subscribers of
+ * one order cost one listener on the event target (and one Redis channel), not a thousand, and a follower
+ * costs a callback in a set rather than an iterator of its own.
+ */
+export class FanOut<K extends keyof PubSubChannels> {
+  private readonly topics = new Map<string, { listeners: Set<(value: PubSubChannels[K][1]) => void>; handler: (event: Event) => void }>();
+
+  constructor(
+    private readonly pubsub: AppPubSub,
+    private readonly channel: K,
+  ) {}
+
+  /** Calls `listener` with each message about `id`, from now on (listening when this returns), until the returned function is called. */
+  listen(id: string, listener: (value: PubSubChannels[K][1]) => void): () => void {
+    const topic = `${this.channel}:${id}`;
+    let entry = this.topics.get(topic);
+    if (!entry) {
+      const listeners = new Set<(value: PubSubChannels[K][1]) => void>();
+      const handler = (event: Event) => {
+        for (const each of [...listeners]) each((event as CustomEvent<PubSubChannels[K][1]>).detail);
+      };
+      entry = { listeners, handler };
+      this.topics.set(topic, entry);
+      this.pubsub.events.addEventListener(topic, handler);
+    }
+    const { listeners, handler } = entry;
+    const own = (value: PubSubChannels[K][1]) => listener(value);
+    listeners.add(own);
+    return () => {
+      if (!listeners.delete(own) || listeners.size > 0) return;
+      this.topics.delete(topic);
+      this.pubsub.events.removeEventListener(topic, handler);
+    };
+  }
+
+  /** How many ids are listened to (tests, metrics). */
+  get size(): number {
+    return this.topics.size;
+  }
 }

@@ -60,6 +60,13 @@ const config = loadConfig({
   // The benchmark is one key from one address far above any real rate: measure the work, not the limiter's refusals.
   RATE_LIMIT_PER_KEY: '0',
   RATE_LIMIT_PER_IP: '0',
+  // Thousands of subscribers from one loopback address.
+  WS_MAX_CONNECTIONS_PER_IP: '0',
+  // Every callback comes from one loopback address, far above a real provider's rate.
+  CALLBACK_HINTS_PER_MINUTE: '0',
+  // Production settings otherwise; these are the benchmark's own choices (no limiter, plain HTTP on loopback, a throwaway database, the simulators as providers).
+  SANDBOX: 'true',
+  ALLOW_UNSAFE: 'RATE_LIMIT,PUBLIC_URL,DATA_DIR,SANDBOX',
   ...(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : {}),
   ...(options.poolSize ? { DATABASE_POOL_SIZE: String(options.poolSize) } : {}),
   ...(options.redisUrl ? { REDIS_URL: options.redisUrl } : {}),

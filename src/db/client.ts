@@ -4,8 +4,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
-import { PrismaPGlite } from 'pglite-prisma-adapter';
+import type { PGlite } from '@electric-sql/pglite';
 import { PrismaPg } from '@prisma/adapter-pg';
 import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import pg from 'pg';
@@ -56,6 +55,8 @@ async function openPglite(dataDir: string | 'memory'): Promise<Database> {
   if (dataDir !== 'memory') await mkdir(dataDir, { recursive: true });
   // Before PGlite touches the files: a second process must not open them at all.
   const dataDirLock = dataDir === 'memory' ? undefined : acquireDataDirLock(dataDir);
+  // Loaded only here: a process that serves PostgreSQL never holds PGlite's modules (tens of MB).
+  const [{ PGlite }, { PrismaPGlite }] = await Promise.all([import('@electric-sql/pglite'), import('pglite-prisma-adapter')]);
   let pglite: PGlite;
   try {
     pglite = dataDir === 'memory' ? new PGlite() : new PGlite(await pgliteDirectory(dataDir));

@@ -4,11 +4,9 @@
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { PGlite } from '@electric-sql/pglite';
-import { PrismaPGlite } from 'pglite-prisma-adapter';
 import type { MigrationList } from '@prisma/schema-engine-wasm';
 import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
-import { withSchemaEngine } from './schema-engine.js';
+import type { SchemaEngine } from '@prisma/schema-engine-wasm';
 import type { Database } from './client.js';
 
 const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -64,6 +62,15 @@ export async function pendingMigrations(db: Database, dir = migrationsDir): Prom
   return folders.filter((folder) => !applied.has(folder));
 }
 
+/**
+ * The schema engine (its WebAssembly and bindings) and PGlite are loaded only when a migration runs:
+ * a server whose database is up to date never holds them.
+ */
+async function withSchemaEngine<T>(adapterFactory: SqlMigrationAwareDriverAdapterFactory, work: (engine: SchemaEngine) => Promise<T>): Promise<T> {
+  const engine = await import('./schema-engine.js');
+  return engine.withSchemaEngine(adapterFactory, work);
+}
+
 async function applyMigrationsWith(adapterFactory: SqlMigrationAwareDriverAdapterFactory, dir: string) {
   const migrationsList = await loadMigrations(dir);
   return withSchemaEngine(adapterFactory, async (engine) => (await engine.applyMigrations({ migrationsList, filters: noFilters })).appliedMigrationNames);
@@ -75,6 +82,7 @@ async function applyMigrationsWith(adapterFactory: SqlMigrationAwareDriverAdapte
  * The migrations are replayed on a throw-away in-memory PGlite.
  */
 export async function pendingSchemaChanges(dir = migrationsDir, schema?: string): Promise<string> {
+  const [{ PGlite }, { PrismaPGlite }] = await Promise.all([import('@electric-sql/pglite'), import('pglite-prisma-adapter')]);
   const pglite = new PGlite();
   try {
     const adapterFactory = new PrismaPGlite(pglite);

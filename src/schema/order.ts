@@ -411,32 +411,35 @@ builder.subscriptionField('orderUpdated', (t) =>
       const orderId = String(id);
       return new Repeater<OrderChanged>(async (push, stop) => {
         const access = await watchOrderAccess(ctx, orderId);
-        // Listen first, then read: a change between the two arrives twice, never zero times.
-        const changes = ctx.services.pubsub.subscribe('order:changed', orderId)[Symbol.asyncIterator]();
-        let next = changes.next();
+        // Listen first, then read: a change between the two arrives twice, never zero times. Changes are
+        // handed on one at a time, in order, after the first message (the chain starts once it is pushed).
+        let startChain!: () => void;
+        let chain = new Promise<void>((resolve) => (startChain = resolve));
+        let stopped = false;
+        const unlisten = ctx.services.orderChanges.listen(orderId, (change) => {
+          chain = chain
+            .then(async () => {
+              if (stopped) return;
+              if (!(await access.stillAllowed())) return void stop();
+              await push(change);
+            })
+            .catch((error: unknown) => void stop(error));
+        });
         const owned = access.scope && isUuid(orderId) && (await ctx.prisma.order.findFirst({ where: access.scope, select: { id: true, merchantId: true, status: true } }));
         if (!owned) {
           access.close();
-          await changes.return?.();
+          unlisten();
           stop(new NotFoundError('Order', orderId));
           return;
         }
-        await push({ orderId, merchantId: owned.merchantId, eventId: '', status: owned.status, at: new Date().toISOString() });
-        let stopped = false;
-        void stop.then(() => {
-          stopped = true;
-          access.close();
-          void changes.return?.();
-        });
         // A revoked or expired client token ends the subscription at once, not at the next change.
         void access.ended.then((reason) => stop(reason));
-        while (!stopped) {
-          const { value, done } = await next;
-          if (done || stopped) break;
-          if (!(await access.stillAllowed())) break;
-          await push(value);
-          next = changes.next();
-        }
+        await push({ orderId, merchantId: owned.merchantId, eventId: '', status: owned.status, at: new Date().toISOString() });
+        startChain();
+        await stop;
+        stopped = true;
+        access.close();
+        unlisten();
       });
     },
     resolve: (query, change, _args, ctx) => ctx.prisma.order.findUniqueOrThrow({ ...selection(query), where: { id: (change as OrderChanged).orderId } }),

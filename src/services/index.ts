@@ -1,7 +1,7 @@
 // The use cases, wired once per app instance. The GraphQL layer, the callback
 // routes, the workers and the CLI all go through these.
 import type { PrismaClient } from '../generated/prisma/client.js';
-import type { AppPubSub } from '../pubsub.js';
+import { FanOut, type AppPubSub } from '../pubsub.js';
 import type { Logger } from '../logger.js';
 import type { Config } from '../config.js';
 import { defaultHttpOptions } from '../providers/http.js';
@@ -79,7 +79,9 @@ export function createServices(deps: ServiceDeps) {
   const webhooks = createWebhookServices({ prisma, pubsub, logger, config, sealedBox: deps.sealedBox });
   const dashboard = new Dashboard(prisma);
   const { routing, payments, paymentLinks } = createPaymentServices(deps, { providerHealth, connectors: providerAccounts, transitions, idempotency, clientTokens });
-  return { providerHealth, routing, payments, paymentLinks, pubsub, apiKeys, merchants, providerAccounts, providerReads, providerOperations, idempotency, transitions, orders, callbacks, inbox, cardCharges, bank, clientTokens, review, webhooks, dashboard };
+  // orderUpdated's subscribers of one order share one bus subscription.
+  const orderChanges = new FanOut(pubsub, 'order:changed');
+  return { providerHealth, routing, payments, paymentLinks, pubsub, orderChanges, apiKeys, merchants, providerAccounts, providerReads, providerOperations, idempotency, transitions, orders, callbacks, inbox, cardCharges, bank, clientTokens, review, webhooks, dashboard };
 }
 
 export type Services = ReturnType<typeof createServices>;

@@ -80,11 +80,13 @@ describe('reading a page of orders with their relations', () => {
   });
 
   it('issues the same small number of SQL statements for 5 orders as for 50', async () => {
+    // Both measured with the API key already known to the instance (it caches valid keys), so they compare like with like.
+    await gql(t.url, '{ merchant { id } }', {}, merchant.apiKey);
     const five = await statementsFor(5);
     const fifty = await statementsFor(50);
     const list = (statements: string[]) => statements.map((sql, i) => `${i + 1}. ${sql.slice(0, 160)}`).join('\n');
     expect(fifty.length, `5 orders:\n${list(five)}\n50 orders:\n${list(fifty)}`).toBe(five.length);
-    // The key lookup, the page, at most one statement per relation selected: nothing per order.
+    // The page, at most one statement per relation selected (and a key lookup, were it not cached): nothing per order.
     expect(fifty.length, list(fifty)).toBeLessThanOrEqual(2 + nestedSelections);
   });
 });

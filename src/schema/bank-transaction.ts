@@ -5,12 +5,11 @@ import { Repeater } from 'graphql-yoga';
 import { stringify } from 'csv-stringify/sync';
 import { filterText } from './filter-text.js';
 import { builder, requireMerchant, selection, type Context } from './builder.js';
-import { NotFoundError, ValidationError } from './errors.js';
-import { IdempotencyConflictError, IdempotencyKeyReusedError } from '../services/idempotency.js';
 import { bankProviderErrors } from './bank-account.js';
 import type { Prisma } from '../generated/prisma/client.js';
 import type { BankTransactionReceived } from '../pubsub.js';
 import { formatVietnamTime } from '../domain/time.js';
+import { NotFoundError, ValidationError, IdempotencyConflictError, IdempotencyKeyReusedError } from '../errors/index.js';
 
 const DirectionEnum = builder.enumType('BankTransactionDirection', { values: ['IN', 'OUT'] as const, description: 'IN: money into the account. OUT: money out.' });
 const SourceEnum = builder.enumType('BankTransactionSource', { values: ['POLL', 'WEBHOOK'] as const, description: 'How the line first reached us.' });

@@ -5,28 +5,18 @@
 import { Repeater } from 'graphql-yoga';
 import { filterText } from './filter-text.js';
 import { builder, requireMerchant, selection, type Context } from './builder.js';
-import { NotFoundError, ValidationError, ErrorInterface } from './errors.js';
 import { EventCauseEnum } from './order.js';
-import { ProviderNotSupportedError, ProviderRefusedError, ProviderUnavailableError } from '../providers/errors.js';
-import { IdempotencyConflictError, IdempotencyKeyReusedError } from '../services/idempotency.js';
-import { CardRefusedError } from '../services/card-charges.js';
-import { ConcurrentUpdateError } from '../domain/errors.js';
+import { CardFailureCodeEnum } from './enums.js';
 import { storedFailureOf } from '../services/card-charge-outcome.js';
 import type { Prisma } from '../generated/prisma/client.js';
 import type { CardChargeChanged } from '../pubsub.js';
+import { NotFoundError, ValidationError, ProviderNotSupportedError, ProviderRefusedError, ProviderUnavailableError, IdempotencyConflictError, IdempotencyKeyReusedError, CardRefusedError, ConcurrentUpdateError } from '../errors/index.js';
 
 const cardChargeStatuses = ['PENDING', 'SUCCEEDED', 'FAILED', 'NEEDS_REVIEW'] as const;
-const cardFailureCodes = ['CARD_INVALID', 'PROVIDER_MAINTENANCE', 'SUBMISSION_REJECTED'] as const;
 
 export const CardChargeStatusEnum = builder.enumType('CardChargeStatus', {
   values: cardChargeStatuses,
   description: 'PENDING → SUCCEEDED | FAILED | NEEDS_REVIEW, never back to PENDING. A SUCCEEDED charge may carry valueMismatch (the card was worth another face value). NEEDS_REVIEW: no final word could be had by the deadline; a person decides.',
-});
-
-export const CardFailureCodeEnum = builder.enumType('CardFailureCode', {
-  values: cardFailureCodes,
-  description:
-    'CARD_INVALID (provider status 3): bad, used or mistyped card. PROVIDER_MAINTENANCE (4): retryable, submit the same card again later with a new idempotency key. SUBMISSION_REJECTED (100): refused, the reason is in providerMessage.',
 });
 
 export const CardChargeType = builder.prismaObject('CardCharge', {
@@ -78,31 +68,6 @@ builder.prismaObject('CardChargeEvent', {
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
   }),
 });
-
-// ---- typed errors -------------------------------------------------------
-
-builder.objectType(CardRefusedError, {
-  name: 'CardRefusedError',
-  description: 'The provider refused the card. The charge exists (FAILED, see cardChargeId); nothing was credited.',
-  interfaces: [ErrorInterface],
-  isTypeOf: (e) => e instanceof CardRefusedError,
-  fields: (t) => ({
-    code: t.field({ type: CardFailureCodeEnum, resolve: (e) => e.code }),
-    retryable: t.exposeBoolean('retryable', { description: 'True for PROVIDER_MAINTENANCE: the same card can be submitted again later.' }),
-    providerStatus: t.exposeInt('providerStatus'),
-    providerMessage: t.exposeString('providerMessage', { description: "The provider's own message (the reason of a SUBMISSION_REJECTED)." }),
-    // Nullable like ProviderUnavailableError.cardChargeId, so a client can select both in one query (same response shape); always set here.
-    cardChargeId: t.exposeID('cardChargeId', { nullable: true }),
-  }),
-});
-
-builder.objectField(ProviderUnavailableError, 'cardChargeId', (t) =>
-  t.id({
-    nullable: true,
-    description: 'For a card submission whose outcome is unknown: the PENDING charge, settled by check (watch cardChargeUpdated).',
-    resolve: (e) => (e as { cardChargeId?: string }).cardChargeId ?? null,
-  }),
-);
 
 // ---- queries ------------------------------------------------------------
 

@@ -1,7 +1,7 @@
 // Client tokens: issued by a merchant for one order, handed to a frontend (the
 // checkout page) that reads that order and follows it. See order-access.ts.
 import { builder, requireMerchant, selection } from './builder.js';
-import { NotFoundError, ValidationError } from './errors.js';
+import { NotFoundError, ValidationError } from '../errors/index.js';
 
 export const ClientTokenType = builder.prismaObject('ClientToken', {
   description: 'A short-lived, revocable token that reads one order and follows its updates, for a frontend. The token itself is shown once.',

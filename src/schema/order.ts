@@ -3,19 +3,15 @@
 import { Repeater } from 'graphql-yoga';
 import { filterText } from './filter-text.js';
 import { builder, requireMerchant, selection, type Context } from './builder.js';
-import { ConcurrentUpdateError } from '../domain/errors.js';
-import { NotFoundError, ValidationError, ErrorInterface } from './errors.js';
-import { ProviderAuthError, ProviderNotSupportedError, ProviderRefusedError, ProviderUnavailableError } from '../providers/errors.js';
-import { ProviderEnum } from './provider-errors.js';
-import { IdempotencyConflictError, IdempotencyKeyReusedError } from '../services/idempotency.js';
+import { ProviderEnum } from './enums.js';
 import type { CreateOrderCommand } from '../services/orders.js';
-import { MissingProviderAccountError } from '../services/provider-accounts.js';
 import { orderStatuses } from '../domain/order-status.js';
 import { hasControlCharacters } from '../domain/text.js';
 import { orderKinds, type OrderKind, type ProviderId } from '../providers/types.js';
 import type { Prisma } from '../generated/prisma/client.js';
 import type { OrderChanged } from '../pubsub.js';
 import { readableOrder, watchOrderAccess } from './order-access.js';
+import { ConcurrentUpdateError, NotFoundError, ValidationError, ProviderAuthError, ProviderNotSupportedError, ProviderRefusedError, ProviderUnavailableError, IdempotencyConflictError, IdempotencyKeyReusedError, ProviderNotConfiguredError } from '../errors/index.js';
 
 export const OrderKindEnum = builder.enumType('OrderKind', {
   values: orderKinds,
@@ -119,25 +115,7 @@ export const OrderEventType = builder.prismaObject('OrderEvent', {
   }),
 });
 
-// ---- typed errors -------------------------------------------------------
-
-builder.objectType(IdempotencyKeyReusedError, {
-  name: 'IdempotencyKeyReusedError',
-  description: 'This idempotency key was used before with a different input. Use a new key for a new operation.',
-  interfaces: [ErrorInterface],
-  isTypeOf: (e) => e instanceof IdempotencyKeyReusedError,
-  fields: (t) => ({ key: t.exposeString('key') }),
-});
-
-builder.objectType(IdempotencyConflictError, {
-  name: 'IdempotencyConflictError',
-  description: 'A request with this idempotency key is still in progress. Retry later with the same key.',
-  interfaces: [ErrorInterface],
-  isTypeOf: (e) => e instanceof IdempotencyConflictError,
-  fields: (t) => ({ key: t.exposeString('key') }),
-});
-
-const createErrors = [ValidationError, ProviderRefusedError, ProviderUnavailableError, ProviderNotSupportedError, ProviderAuthError, MissingProviderAccountError, IdempotencyKeyReusedError, IdempotencyConflictError, ConcurrentUpdateError];
+const createErrors = [ValidationError, ProviderRefusedError, ProviderUnavailableError, ProviderNotSupportedError, ProviderAuthError, ProviderNotConfiguredError, IdempotencyKeyReusedError, IdempotencyConflictError, ConcurrentUpdateError];
 
 // ---- queries ------------------------------------------------------------
 

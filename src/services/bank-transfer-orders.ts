@@ -6,9 +6,9 @@
 // found by it when a description names it.
 import type { PrismaClient } from '../generated/prisma/client.js';
 import { newTransferCode } from '../domain/payment-matching.js';
-import { NotFoundError, ValidationError } from '../schema/errors.js';
-import { Idempotency, IdempotencyKeyReusedError } from './idempotency.js';
+import { Idempotency } from './idempotency.js';
 import { toJson } from './order-transitions.js';
+import { NotFoundError, ValidationError, IdempotencyKeyReusedError } from '../errors/index.js';
 
 export interface CreateBankTransferCommand {
   merchantId: string;

@@ -17,7 +17,6 @@ import type { AppPubSub, CardChargeChanged } from '../pubsub.js';
 import type { Logger } from '../logger.js';
 import type { Config } from '../config.js';
 import { defaultHttpOptions, type ProviderHttpOptions } from '../providers/http.js';
-import { ProviderBadResponseError, ProviderError, ProviderNotSupportedError, ProviderRefusedError, ProviderUnavailableError } from '../providers/errors.js';
 import {
   cardFailureOf,
   createCardConnector,
@@ -28,36 +27,16 @@ import {
   type CardChargeReport,
   type CardConnector,
   type CardCredentialsInput,
-  type CardFailure,
-  type CardFailureCode,
 } from '../providers/card/index.js';
 import { decide, ruleText, type Decision, type Evidence } from '../domain/decision-policy.js';
-import { ConcurrentUpdateError, isContention } from '../domain/errors.js';
-import { ValidationError, NotFoundError } from '../schema/errors.js';
-import { Idempotency, IdempotencyConflictError, IdempotencyKeyReusedError, type StoredResult } from './idempotency.js';
+import { Idempotency, type StoredResult } from './idempotency.js';
 import { newRequestId } from './orders.js';
 import { toJson, type EventCause } from './order-transitions.js';
 import type { SealedBox } from './sealed-box.js';
 import { judgeStateOf, providerMessageOf, replayConflict, sealedCardAad, settlementOf } from './card-charge-outcome.js';
+import { ProviderBadResponseError, ProviderError, ProviderNotSupportedError, ProviderRefusedError, ProviderUnavailableError, ConcurrentUpdateError, isContention, ValidationError, NotFoundError, IdempotencyConflictError, IdempotencyKeyReusedError, CardRefusedError } from '../errors/index.js';
+import { rehydrateError, serializeError, type StoredError } from '../errors/replay.js';
 
-/** The card was refused by the provider (statuses 3, 4, 100): the charge exists, FAILED. */
-export class CardRefusedError extends Error {
-  override readonly name = 'CardRefusedError';
-  readonly code: CardFailureCode;
-  readonly retryable: boolean;
-  readonly providerStatus: number;
-  readonly providerMessage: string;
-  constructor(
-    failure: CardFailure,
-    readonly cardChargeId: string,
-  ) {
-    super(failure.meaning);
-    this.code = failure.code;
-    this.retryable = failure.retryable;
-    this.providerStatus = failure.providerStatus;
-    this.providerMessage = failure.providerMessage;
-  }
-}
 
 export interface SubmitCardChargeCommand {
   merchantId: string;
@@ -85,7 +64,7 @@ export interface CardChargesDeps {
 }
 
 /** The idempotency table's result JSON for this operation (its own kind, next to the orders' one). */
-type CardChargeStoredResult = { kind: 'cardCharge'; cardChargeId: string } | { kind: 'error'; error: Record<string, unknown> & { name: string; message: string } };
+type CardChargeStoredResult = { kind: 'cardCharge'; cardChargeId: string } | { kind: 'error'; error: StoredError };
 
 /** The outcome of applying one report to one charge. */
 export type CardApplyOutcome =
@@ -514,16 +493,4 @@ function replay(result: CardChargeStoredResult | { kind: 'order'; orderId: strin
   throw new Error('this idempotency key belongs to another kind of operation');
 }
 
-function serializeError(error: Error): Extract<CardChargeStoredResult, { kind: 'error' }>['error'] {
-  const fields: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(error)) if (typeof value !== 'function' && typeof value !== 'object') fields[key] = value;
-  return { ...fields, name: error.name, message: error.message };
-}
-
-function rehydrateError(stored: Extract<CardChargeStoredResult, { kind: 'error' }>['error']): Error {
-  const type = (replayableErrors as Record<string, new (...args: never[]) => Error>)[stored.name];
-  const error: Error = type ? Object.create(type.prototype) : new Error(stored.message);
-  Object.assign(error, stored);
-  return error;
-}
 

@@ -8,10 +8,10 @@ import type { Prisma, PrismaClient } from '../generated/prisma/client.js';
 import { directionOf, type OrderKind, type StatusReport } from '../providers/types.js';
 import { judgeTransition, isFinal, type OrderStatus, type ReviewReason } from '../domain/order-status.js';
 import { decide, evidenceOf, ruleText, type Decision, type DecisionCause, type Evidence, type Subject } from '../domain/decision-policy.js';
-import { ConcurrentUpdateError, isContention } from '../domain/errors.js';
 import type { AppPubSub, OrderChanged } from '../pubsub.js';
 import type { Logger } from '../logger.js';
 import { observe } from '../observability.js';
+import { ConcurrentUpdateError, isContention } from '../errors/index.js';
 
 export type EventCause = DecisionCause;
 

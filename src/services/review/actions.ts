@@ -8,11 +8,10 @@
 import type { Prisma, PrismaClient } from '../../generated/prisma/client.js';
 import type { AppPubSub } from '../../pubsub.js';
 import type { OrderStatus } from '../../domain/order-status.js';
-import { NotFoundError } from '../../schema/errors.js';
 import { StaleOrderError, toJson, type OrderTransitions, type TransitionOutcome } from '../order-transitions.js';
-import { ReviewRefusedError } from './errors.js';
 import { cardChargeResolution, checkLineCanBeTied, checkNote, manualMatchOf, orderResolution, type ReviewOutcome } from './decisions.js';
 import { scopeWhere, type ReviewScope } from './queue.js';
+import { NotFoundError, ReviewRefusedError } from '../../errors/index.js';
 
 interface Decision {
   scope: ReviewScope;

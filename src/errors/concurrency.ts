@@ -33,3 +33,11 @@ export function isContention(error: unknown): boolean {
   const message = String((error as Error | undefined)?.message ?? '');
   return /Unable to start a transaction in the given time|could not serialize access|deadlock detected/i.test(message);
 }
+
+/**
+ * The database refused a row because its unique key is taken (Prisma P2002,
+ * or the driver's own words): another request got there first.
+ */
+export function isUniqueViolation(error: unknown): boolean {
+  return (error as { code?: string })?.code === 'P2002' || /unique constraint/i.test(String((error as Error)?.message));
+}

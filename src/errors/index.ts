@@ -20,7 +20,7 @@ import { ReviewRefusedError } from './review.js';
 
 export { PublicError } from './public-error.js';
 export { NotFoundError, ValidationError } from './request.js';
-export { ConcurrentUpdateError, isContention } from './concurrency.js';
+export { ConcurrentUpdateError, isContention, isUniqueViolation } from './concurrency.js';
 export {
   ProviderError,
   ProviderRefusedError,

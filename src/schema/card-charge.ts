@@ -11,6 +11,7 @@ import { storedFailureOf } from '../services/card-charge-outcome.js';
 import type { Prisma } from '../generated/prisma/client.js';
 import type { CardChargeChanged } from '../pubsub.js';
 import { NotFoundError, ValidationError, ProviderNotSupportedError, ProviderRefusedError, ProviderUnavailableError, IdempotencyConflictError, IdempotencyKeyReusedError, CardRefusedError, ConcurrentUpdateError } from '../errors/index.js';
+import { isUuid } from '../domain/ids.js';
 
 const cardChargeStatuses = ['PENDING', 'SUCCEEDED', 'FAILED', 'NEEDS_REVIEW'] as const;
 
@@ -210,7 +211,3 @@ builder.subscriptionField('cardChargeUpdated', (t) =>
       ctx.prisma.cardCharge.findFirstOrThrow({ ...selection(query), where: { id: (change as CardChargeChanged).cardChargeId, merchantId: requireMerchant(ctx) } }),
   }),
 );
-
-function isUuid(value: string) {
-  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
-}

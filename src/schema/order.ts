@@ -12,6 +12,7 @@ import type { Prisma } from '../generated/prisma/client.js';
 import type { OrderChanged } from '../pubsub.js';
 import { readableOrder, watchOrderAccess } from './order-access.js';
 import { ConcurrentUpdateError, NotFoundError, ValidationError, ProviderAuthError, ProviderNotSupportedError, ProviderRefusedError, ProviderUnavailableError, IdempotencyConflictError, IdempotencyKeyReusedError, ProviderNotConfiguredError } from '../errors/index.js';
+import { isUuid } from '../domain/ids.js';
 
 export const OrderKindEnum = builder.enumType('OrderKind', {
   values: orderKinds,
@@ -464,7 +465,3 @@ builder.subscriptionField('orderEvents', (t) =>
     resolve: (query, change, _args, ctx) => ctx.prisma.orderEvent.findUniqueOrThrow({ ...selection(query), where: { id: (change as OrderChanged).eventId } }),
   }),
 );
-
-function isUuid(value: string) {
-  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
-}

@@ -3,7 +3,8 @@
 import { builder, requireMerchant, selection } from './builder.js';
 import { eventTypeEnumName, isWebhookEventType, webhookEventTypes, type WebhookEventType } from '../domain/event-feed.js';
 import { eventDocument } from '../webhooks/documents.js';
-import { DEFAULT_ROTATION_GRACE_HOURS, isUuid, MAX_ROTATION_GRACE_HOURS } from '../webhooks/endpoints.js';
+import { DEFAULT_ROTATION_GRACE_HOURS, MAX_ROTATION_GRACE_HOURS } from '../webhooks/endpoints.js';
+import { isUuid } from '../domain/ids.js';
 import { NotFoundError, ValidationError } from '../errors/index.js';
 
 const eventTypeDescriptions: Record<WebhookEventType, string> = {

@@ -11,6 +11,7 @@ import { createHash } from 'node:crypto';
 import type { Prisma, PrismaClient } from '../generated/prisma/client.js';
 import { IdempotencyConflictError, IdempotencyKeyReusedError } from '../errors/index.js';
 import type { StoredError } from '../errors/replay.js';
+import { isUniqueViolation } from '../errors/index.js';
 
 /** What the first request answered: an order, or a typed error to replay (errors/replay.ts). */
 export type StoredResult = { kind: 'order'; orderId: string } | { kind: 'error'; error: StoredError };
@@ -54,7 +55,6 @@ export interface IdempotencyOptions {
  */
 export const CLAIM_LEASE_MS = 60_000;
 
-const isUniqueViolation = (error: unknown) => (error as { code?: string })?.code === 'P2002' || /unique constraint/i.test(String((error as Error)?.message));
 
 const STALE_IN_PROGRESS_MS = 120_000;
 

@@ -22,7 +22,7 @@ import { currentRequestId, withRequestId } from './http/request-context.js';
 import { createMemoryRateLimiter, createRedisRateLimiter, credentialKey } from './http/rate-limit.js';
 import { Redis } from 'ioredis';
 import { handleCallbackRequest } from './callbacks/http.js';
-import { callbackRoute } from './providers/registry.js';
+import { callbackRouteNamed } from './providers/registry.js';
 import { callbackVerdict, createMetrics } from './metrics/index.js';
 import { clientTokenFence } from './http/client-token-fence.js';
 import { handleCheckoutRequest } from './checkout/http.js';
@@ -249,7 +249,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     if (path.startsWith('/callbacks/')) {
       const name = path.slice('/callbacks/'.length);
       // Route names are words: anything else ("%", "../x", 40 KB of text) is no route, and no label either.
-      const known = /^[a-z0-9-]{1,40}$/.test(name) && callbackRoute(name) !== undefined;
+      const known = /^[a-z0-9-]{1,40}$/.test(name) && callbackRouteNamed(name) !== undefined;
       served.route = `/callbacks/${known ? name : 'other'}`;
       try {
         if (!known) res.writeHead(404, { 'content-type': 'text/plain' }).end('unknown callback route');

@@ -54,6 +54,6 @@ export function providerModule(provider: ProviderId): ProviderModule {
   return module;
 }
 
-export function callbackRoute(name: string): CallbackRoute | undefined {
+export function callbackRouteNamed(name: string): CallbackRoute | undefined {
   return callbackRoutes.get(name);
 }

@@ -40,11 +40,11 @@ export const CALLBACK_MERCHANT_PARAM = 'merchant';
 
 /** Our callback URL for one order: the route, our request id, and the merchant it belongs to. */
 export function callbackUrlFor(publicUrl: string, merchantId: string, provider: ProviderId, gateway: string | null | undefined, requestId: string): string {
-  return `${publicUrl}/callbacks/${callbackRoute(provider, gateway)}?ref=${encodeURIComponent(requestId)}&${CALLBACK_MERCHANT_PARAM}=${merchantId}`;
+  return `${publicUrl}/callbacks/${callbackRouteNameOf(provider, gateway)}?ref=${encodeURIComponent(requestId)}&${CALLBACK_MERCHANT_PARAM}=${merchantId}`;
 }
 
 /** Where each provider (or Payment Hub gateway) calls us back. */
-export function callbackRoute(provider: ProviderId, gateway?: string | null): string {
+export function callbackRouteNameOf(provider: ProviderId, gateway?: string | null): string {
   switch (provider) {
     case 'AZCONNECTPAY':
       return 'azconnectpay';

@@ -56,7 +56,7 @@ export class OrderPoller extends PeriodicWorker {
       RETURNING "id"`;
     for (const { id } of due) {
       if (this.stopping) break;
-      await this.settle(id).catch((error) => this.logger.warn({ orderId: id, err: (error as Error).message }, 'could not poll an order; will try again'));
+      await this.pollOrder(id).catch((error) => this.logger.warn({ orderId: id, err: (error as Error).message }, 'could not poll an order; will try again'));
     }
     const closed = await this.closeOwnOrders();
     await this.purgeExpiredKeys();
@@ -64,7 +64,7 @@ export class OrderPoller extends PeriodicWorker {
   }
 
   /** One status query, decided with the deadline in mind (cause EXPIRY once it has passed). */
-  private async settle(orderId: string) {
+  private async pollOrder(orderId: string) {
     const order = await this.prisma.order.findUnique({ where: { id: orderId } });
     if (!order || isFinal(order.status as OrderStatus) || order.status === 'NEEDS_REVIEW') return;
     const pastDeadline = this.orders.pastDeadline(order);

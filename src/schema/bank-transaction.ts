@@ -1,7 +1,7 @@
 // The imported bank statement: the Transaction type, the filtered list with
 // its totals, a CSV export, the live feed of new lines, bank-transfer orders
 // (paid by a line naming their transfer code) and the order's lines.
-import { Repeater } from 'graphql-yoga';
+import { liveStream } from './live-stream.js';
 import { stringify } from 'csv-stringify/sync';
 import { filterText } from './filter-text.js';
 import { builder, requireMerchant, selection, type Context } from './builder.js';
@@ -206,16 +206,9 @@ builder.subscriptionField('transactionReceived', (t) =>
     subscribe: (_root, { accountId }, ctx) => {
       const merchantId = requireMerchant(ctx);
       const only = accountId ? String(accountId) : null;
-      const source = ctx.services.pubsub.subscribe('merchant:bank-transactions', merchantId);
-      return new Repeater<BankTransactionReceived>(async (push, stop) => {
-        void (async () => {
-          for await (const received of source) {
-            if (only && received.bankAccountId !== only) continue;
-            await push(received);
-          }
-        })();
-        await stop;
-        await source.return?.();
+      return liveStream<BankTransactionReceived>({
+        listen: () => ctx.services.pubsub.subscribe('merchant:bank-transactions', merchantId),
+        keep: (received) => !only || received.bankAccountId === only,
       });
     },
     resolve: (query, received, _args, ctx) => ctx.prisma.bankTransaction.findUniqueOrThrow({ ...selection(query), where: { id: (received as BankTransactionReceived).bankTransactionId } }),

@@ -2,7 +2,7 @@
 // card, reading and refreshing charges, and the subscription that streams one
 // charge's changes. The card's code and serial are never exposed: only their
 // last four characters (maskedCode, maskedSerial).
-import { Repeater } from 'graphql-yoga';
+import { liveStream } from './live-stream.js';
 import { filterText } from './filter-text.js';
 import { builder, requireMerchant, selection, type Context } from './builder.js';
 import { EventCauseEnum } from './order.js';
@@ -183,28 +183,13 @@ builder.subscriptionField('cardChargeUpdated', (t) =>
     subscribe: (_root, { id }, ctx) => {
       const merchantId = requireMerchant(ctx);
       const cardChargeId = String(id);
-      return new Repeater<CardChargeChanged>(async (push, stop) => {
-        // Listen first, then read: a change between the two arrives twice, never zero times.
-        const changes = ctx.services.pubsub.subscribe('cardCharge:changed', cardChargeId)[Symbol.asyncIterator]();
-        let next = changes.next();
-        const owned = isUuid(cardChargeId) && (await ctx.prisma.cardCharge.findFirst({ where: { id: cardChargeId, merchantId }, select: { id: true, status: true } }));
-        if (!owned) {
-          await changes.return?.();
-          stop(new NotFoundError('CardCharge', cardChargeId));
-          return;
-        }
-        await push({ cardChargeId, merchantId, eventId: '', status: owned.status, at: new Date().toISOString() });
-        let stopped = false;
-        void stop.then(() => {
-          stopped = true;
-          void changes.return?.();
-        });
-        while (!stopped) {
-          const { value, done } = await next;
-          if (done || stopped) break;
-          await push(value);
-          next = changes.next();
-        }
+      return liveStream<CardChargeChanged>({
+        listen: () => ctx.services.pubsub.subscribe('cardCharge:changed', cardChargeId),
+        initial: async () => {
+          const owned = isUuid(cardChargeId) && (await ctx.prisma.cardCharge.findFirst({ where: { id: cardChargeId, merchantId }, select: { id: true, status: true } }));
+          if (!owned) throw new NotFoundError('CardCharge', cardChargeId);
+          return [{ cardChargeId, merchantId, eventId: '', status: owned.status, at: new Date().toISOString() }];
+        },
       });
     },
     resolve: (query, change, _args, ctx) =>

@@ -1,6 +1,6 @@
 // Orders: the Order and OrderEvent types, their queries, the mutations that
 // create and steer them, and the subscriptions that stream their changes.
-import { Repeater } from 'graphql-yoga';
+import { liveStream } from './live-stream.js';
 import { filterText } from './filter-text.js';
 import { builder, requireMerchant, selection, type Context } from './builder.js';
 import { ProviderEnum } from './enums.js';
@@ -10,7 +10,7 @@ import { hasControlCharacters } from '../domain/text.js';
 import { orderKinds, type OrderKind, type ProviderId } from '../providers/types.js';
 import type { Prisma } from '../generated/prisma/client.js';
 import type { OrderChanged } from '../pubsub.js';
-import { readableOrder, watchOrderAccess } from './order-access.js';
+import { readableOrder, watchOrderAccess, type OrderWatch } from './order-access.js';
 import { ConcurrentUpdateError, NotFoundError, ValidationError, ProviderAuthError, ProviderNotSupportedError, ProviderRefusedError, ProviderUnavailableError, IdempotencyConflictError, IdempotencyKeyReusedError, ProviderNotConfiguredError } from '../errors/index.js';
 import { isUuid } from '../domain/ids.js';
 
@@ -388,34 +388,20 @@ builder.subscriptionField('orderUpdated', (t) =>
     args: { id: t.arg.id({ required: true }) },
     subscribe: (_root, { id }, ctx) => {
       const orderId = String(id);
-      return new Repeater<OrderChanged>(async (push, stop) => {
-        const access = await watchOrderAccess(ctx, orderId);
-        // Listen first, then read: a change between the two arrives twice, never zero times.
-        const changes = ctx.services.pubsub.subscribe('order:changed', orderId)[Symbol.asyncIterator]();
-        let next = changes.next();
-        const owned = access.scope && isUuid(orderId) && (await ctx.prisma.order.findFirst({ where: access.scope, select: { id: true, merchantId: true, status: true } }));
-        if (!owned) {
-          access.close();
-          await changes.return?.();
-          stop(new NotFoundError('Order', orderId));
-          return;
-        }
-        await push({ orderId, merchantId: owned.merchantId, eventId: '', status: owned.status, at: new Date().toISOString() });
-        let stopped = false;
-        void stop.then(() => {
-          stopped = true;
-          access.close();
-          void changes.return?.();
-        });
+      let access: OrderWatch | undefined;
+      return liveStream<OrderChanged>({
+        listen: () => ctx.services.pubsub.subscribe('order:changed', orderId),
+        initial: async () => {
+          // Checked after listening: a token revoked in between is refused here, or ends the stream below.
+          access = await watchOrderAccess(ctx, orderId);
+          const owned = access.scope && isUuid(orderId) && (await ctx.prisma.order.findFirst({ where: access.scope, select: { id: true, merchantId: true, status: true } }));
+          if (!owned) throw new NotFoundError('Order', orderId);
+          return [{ orderId, merchantId: owned.merchantId, eventId: '', status: owned.status, at: new Date().toISOString() }];
+        },
+        keep: async () => ((await access!.stillAllowed()) ? true : 'end'),
         // A revoked or expired client token ends the subscription at once, not at the next change.
-        void access.ended.then((reason) => stop(reason));
-        while (!stopped) {
-          const { value, done } = await next;
-          if (done || stopped) break;
-          if (!(await access.stillAllowed())) break;
-          await push(value);
-          next = changes.next();
-        }
+        endWhen: () => access!.ended,
+        onEnd: () => access?.close(),
       });
     },
     resolve: (query, change, _args, ctx) => ctx.prisma.order.findUniqueOrThrow({ ...selection(query), where: { id: (change as OrderChanged).orderId } }),
@@ -445,21 +431,16 @@ builder.subscriptionField('orderEvents', (t) =>
       const source = after == null ? ctx.services.pubsub.subscribe('merchant:orders', merchantId) : ctx.services.webhooks.feed.followOrderEvents(merchantId, after);
       const statuses = filter?.status?.length ? new Set<string>(filter.status) : null;
       const needsOrder = Boolean(filter?.provider?.length || filter?.kind?.length);
-      return new Repeater<OrderChanged>(async (push, stop) => {
-        void (async () => {
-          for await (const change of source) {
-            if (statuses && !statuses.has(change.status)) continue;
-            if (needsOrder) {
-              const order = await ctx.prisma.order.findUnique({ where: { id: change.orderId }, select: { provider: true, kind: true } });
-              if (!order) continue;
-              if (filter?.provider?.length && !filter.provider.includes(order.provider as ProviderId)) continue;
-              if (filter?.kind?.length && !filter.kind.includes(order.kind as OrderKind)) continue;
-            }
-            await push(change);
-          }
-        })();
-        await stop;
-        await source.return?.();
+      return liveStream<OrderChanged>({
+        listen: () => source,
+        keep: async (change) => {
+          if (statuses && !statuses.has(change.status)) return false;
+          if (!needsOrder) return true;
+          const order = await ctx.prisma.order.findUnique({ where: { id: change.orderId }, select: { provider: true, kind: true } });
+          if (!order) return false;
+          if (filter?.provider?.length && !filter.provider.includes(order.provider as ProviderId)) return false;
+          return !(filter?.kind?.length && !filter.kind.includes(order.kind as OrderKind));
+        },
       });
     },
     resolve: (query, change, _args, ctx) => ctx.prisma.orderEvent.findUniqueOrThrow({ ...selection(query), where: { id: (change as OrderChanged).eventId } }),

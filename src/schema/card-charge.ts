@@ -4,9 +4,10 @@
 // last four characters (maskedCode, maskedSerial).
 import { liveStream } from './live-stream.js';
 import { filterText } from './filter-text.js';
-import { builder, requireMerchant, selection, type Context } from './builder.js';
+import { builder, requireMerchant, selection } from './builder.js';
 import { EventCauseEnum } from './order.js';
 import { CardFailureCodeEnum } from './enums.js';
+import { actorOf } from './actor.js';
 import { storedFailureOf } from '../services/card-charge-outcome.js';
 import type { Prisma } from '../generated/prisma/client.js';
 import type { CardChargeChanged } from '../pubsub.js';
@@ -127,10 +128,6 @@ const SubmitCardChargeInput = builder.inputType('SubmitCardChargeInput', {
     idempotencyKey: t.string({ required: true, description: 'Your key for this submission: retrying with it never submits the card twice.' }),
   }),
 });
-
-function actorOf(ctx: Context) {
-  return ctx.caller.kind === 'merchant' ? `api-key:${ctx.caller.apiKeyId}` : 'anonymous';
-}
 
 builder.mutationField('submitCardCharge', (t) =>
   t.prismaField({

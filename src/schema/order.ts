@@ -1,17 +1,17 @@
 // Orders: the Order and OrderEvent types, their queries, the mutations that
-// create and steer them, and the subscriptions that stream their changes.
+// steer them (creating one: order-create.ts), and the subscriptions that
+// stream their changes.
 import { liveStream } from './live-stream.js';
 import { filterText } from './filter-text.js';
-import { builder, requireMerchant, selection, type Context } from './builder.js';
+import { builder, requireMerchant, selection } from './builder.js';
 import { ProviderEnum } from './enums.js';
-import type { CreateOrderCommand } from '../services/orders.js';
 import { orderStatuses } from '../domain/order-status.js';
-import { hasControlCharacters } from '../domain/text.js';
 import { orderKinds, type OrderKind, type ProviderId } from '../providers/types.js';
 import type { Prisma } from '../generated/prisma/client.js';
 import type { OrderChanged } from '../pubsub.js';
 import { readableOrder, watchOrderAccess, type OrderWatch } from './order-access.js';
-import { ConcurrentUpdateError, NotFoundError, ValidationError, ProviderAuthError, ProviderNotSupportedError, ProviderRefusedError, ProviderUnavailableError, IdempotencyConflictError, IdempotencyKeyReusedError, ProviderNotConfiguredError } from '../errors/index.js';
+import { actorOf } from './actor.js';
+import { ConcurrentUpdateError, NotFoundError, ValidationError, ProviderNotSupportedError, ProviderRefusedError, ProviderUnavailableError } from '../errors/index.js';
 import { isUuid } from '../domain/ids.js';
 
 export const OrderKindEnum = builder.enumType('OrderKind', {
@@ -116,8 +116,6 @@ export const OrderEventType = builder.prismaObject('OrderEvent', {
   }),
 });
 
-const createErrors = [ValidationError, ProviderRefusedError, ProviderUnavailableError, ProviderNotSupportedError, ProviderAuthError, ProviderNotConfiguredError, IdempotencyKeyReusedError, IdempotencyConflictError, ConcurrentUpdateError];
-
 // ---- queries ------------------------------------------------------------
 
 const OrderFilter = builder.inputType('OrderFilter', {
@@ -181,172 +179,7 @@ builder.queryField('orders', (t) =>
   }),
 );
 
-// ---- mutations ----------------------------------------------------------
-
-const PayeeInput = builder.inputType('PayeeInput', {
-  fields: (t) => ({
-    accountNumber: t.string({ required: true, description: 'Bank account number, card number, or MoMo phone.' }),
-    accountName: t.string({ required: true }),
-    bankCode: t.string({ required: true, description: "In the provider's vocabulary (VCB, MOMO, ACB, CTG, CARD …)." }),
-  }),
-});
-
-const commonFields = (t: PothosInputFieldBuilder) => ({
-  amount: t.field({ type: 'BigInt', required: true, description: 'Whole đồng.' }),
-  idempotencyKey: t.string({ required: true, description: 'Your key for this operation: retrying with it never creates a second order.' }),
-  merchantReference: t.string({ required: false, description: 'Your own order number, searchable.' }),
-  description: t.string({ required: false }),
-});
-type PothosInputFieldBuilder = Parameters<Parameters<typeof builder.inputType>[1]['fields']>[0];
-
-const CashInMethod = builder.enumType('CashInMethod', { values: ['BANK', 'MOMO'] as const });
-const GatewayEnum = builder.enumType('HubGateway', { values: ['SHARKPAY', 'WOWPAY'] as const });
-const VnKashPayment = builder.enumType('VnKashPayment', { values: ['ACB', 'CTG', 'DAB', 'VCB', 'CARD'] as const });
-
-const CreateCashInInput = builder.inputType('CreateCashInInput', {
-  fields: (t) => ({
-    ...commonFields(t),
-    method: t.field({ type: CashInMethod, required: true }),
-    expiresInMinutes: t.int({ required: false }),
-  }),
-});
-const CreateCashOutInput = builder.inputType('CreateCashOutInput', {
-  fields: (t) => ({ ...commonFields(t), method: t.field({ type: CashInMethod, required: true }), payee: t.field({ type: PayeeInput, required: true }) }),
-});
-const CreateHubPayinInput = builder.inputType('CreateHubPayinInput', {
-  fields: (t) => ({
-    ...commonFields(t),
-    gateway: t.field({ type: GatewayEnum, required: true }),
-    channel: t.string({ required: false, description: 'WowPay: momo, zalo, bankcard, bankcard_qr, bankcard_free.' }),
-    payerIp: t.string({ required: false }),
-    expiresInMinutes: t.int({ required: false }),
-  }),
-});
-const CreateHubPayoutInput = builder.inputType('CreateHubPayoutInput', {
-  fields: (t) => ({ ...commonFields(t), gateway: t.field({ type: GatewayEnum, required: true }), payee: t.field({ type: PayeeInput, required: true }) }),
-});
-const CreateVnKashDepositInput = builder.inputType('CreateVnKashDepositInput', {
-  fields: (t) => ({ ...commonFields(t), payment: t.field({ type: VnKashPayment, required: true }), expiresInMinutes: t.int({ required: false }) }),
-});
-const CreateVnKashWithdrawalInput = builder.inputType('CreateVnKashWithdrawalInput', {
-  fields: (t) => ({ ...commonFields(t), payee: t.field({ type: PayeeInput, required: true }) }),
-});
-const CreateVnKashTransferInput = builder.inputType('CreateVnKashTransferInput', {
-  fields: (t) => ({ ...commonFields(t), account: t.string({ required: true, description: 'Phone number or e-mail of the VNKash user.' }) }),
-});
-
-function actorOf(ctx: Context) {
-  return ctx.caller.kind === 'merchant' ? `api-key:${ctx.caller.apiKeyId}` : 'anonymous';
-}
-
-interface CommonInput {
-  amount: bigint;
-  idempotencyKey: string;
-  merchantReference?: string | null;
-  description?: string | null;
-}
-
-function checkCommon(input: CommonInput) {
-  if (input.amount <= 0n) throw new ValidationError('amount must be a positive whole number of đồng', 'amount');
-  if (input.amount > 100_000_000_000n) throw new ValidationError('amount is larger than any provider accepts', 'amount');
-  if (!/^[\x21-\x7e]{1,255}$/.test(input.idempotencyKey)) throw new ValidationError('idempotencyKey: 1–255 printable ASCII characters, no spaces', 'idempotencyKey');
-  if (input.merchantReference && (input.merchantReference.length > 128 || hasControlCharacters(input.merchantReference))) throw new ValidationError('merchantReference: at most 128 characters, no control characters', 'merchantReference');
-  if (input.description && (input.description.length > 255 || hasControlCharacters(input.description))) throw new ValidationError('description: at most 255 characters, no control characters', 'description');
-}
-
-function checkPayee(payee: PayeeShape) {
-  for (const field of ['accountNumber', 'accountName', 'bankCode'] as const) {
-    const value = payee[field].trim();
-    if (!value || value.length > 128 || hasControlCharacters(value)) throw new ValidationError(`payee.${field}: 1–128 characters, no control characters`, `payee.${field}`);
-  }
-  return { accountNumber: payee.accountNumber.trim(), accountName: payee.accountName.trim(), bankCode: payee.bankCode.trim().toUpperCase() };
-}
-
-function checkExpiry(minutes: number | null | undefined) {
-  if (minutes != null && (minutes < 1 || minutes > 7 * 24 * 60)) throw new ValidationError('expiresInMinutes: 1 to 10080', 'expiresInMinutes');
-  return minutes ?? undefined;
-}
-
-function defineCreate<Input extends CommonInput>(
-  name: string,
-  description: string,
-  inputType: Parameters<typeof builder.inputType>[0] extends string ? ReturnType<typeof builder.inputType> : never,
-  toCommand: (input: Input) => Omit<CreateOrderCommand, 'merchantId' | 'actor' | 'idempotencyKey' | 'amount' | 'merchantReference' | 'description'>,
-) {
-  builder.mutationField(name, (t) =>
-    t.prismaField({
-      type: 'Order',
-      description,
-      authScopes: { merchant: true },
-      errors: { types: createErrors },
-      args: { input: t.arg({ type: inputType, required: true }) },
-      resolve: async (query, _root, args, ctx) => {
-        const input = args.input as unknown as Input;
-        checkCommon(input);
-        const { orderId } = await ctx.services.orders.create({
-          merchantId: requireMerchant(ctx),
-          actor: actorOf(ctx),
-          idempotencyKey: input.idempotencyKey,
-          amount: input.amount,
-          merchantReference: input.merchantReference ?? undefined,
-          description: input.description ?? undefined,
-          ...toCommand(input),
-        });
-        return ctx.prisma.order.findUniqueOrThrow({ ...selection(query), where: { id: orderId } });
-      },
-    }),
-  );
-}
-
-defineCreate<typeof CreateCashInInput.$inferInput>('createCashIn', 'Collect money through AZConnectPay (bank transfer or MoMo). The order carries the payment instructions.', CreateCashInInput as never, (input) => ({
-  provider: 'AZCONNECTPAY',
-  kind: 'CASH_IN',
-  method: input.method.toLowerCase(),
-  expiresInMinutes: checkExpiry(input.expiresInMinutes),
-}));
-
-defineCreate<typeof CreateCashOutInput.$inferInput>('createCashOut', 'Pay money out through AZConnectPay (bank or MoMo; at least 100 000 đồng).', CreateCashOutInput as never, (input) => ({
-  provider: 'AZCONNECTPAY',
-  kind: 'CASH_OUT',
-  method: input.method.toLowerCase(),
-  payee: checkPayee(input.payee),
-}));
-
-defineCreate<typeof CreateHubPayinInput.$inferInput>('createHubPayin', 'Collect money through the API Ngân hàng Payment Hub (SharkPay or WowPay).', CreateHubPayinInput as never, (input) => ({
-  provider: 'APINGANHANG',
-  kind: 'HUB_PAYIN',
-  gateway: input.gateway === 'SHARKPAY' ? 'sharkpay' : 'wowpay',
-  method: input.channel ?? undefined,
-  clientIp: input.payerIp ?? undefined,
-  expiresInMinutes: checkExpiry(input.expiresInMinutes),
-}));
-
-defineCreate<typeof CreateHubPayoutInput.$inferInput>('createHubPayout', 'Pay money out through the API Ngân hàng Payment Hub.', CreateHubPayoutInput as never, (input) => ({
-  provider: 'APINGANHANG',
-  kind: 'HUB_PAYOUT',
-  gateway: input.gateway === 'SHARKPAY' ? 'sharkpay' : 'wowpay',
-  payee: checkPayee(input.payee),
-}));
-
-defineCreate<typeof CreateVnKashDepositInput.$inferInput>('createVnKashDeposit', 'Collect money into the VNKash wallet by bank transfer.', CreateVnKashDepositInput as never, (input) => ({
-  provider: 'VNKASH',
-  kind: 'DEPOSIT',
-  method: input.payment,
-  expiresInMinutes: checkExpiry(input.expiresInMinutes),
-}));
-
-defineCreate<typeof CreateVnKashWithdrawalInput.$inferInput>('createVnKashWithdrawal', 'Withdraw from the VNKash wallet to a bank account or card.', CreateVnKashWithdrawalInput as never, (input) => ({
-  provider: 'VNKASH',
-  kind: 'WITHDRAWAL',
-  payee: checkPayee(input.payee),
-  method: input.payee.bankCode.toUpperCase(),
-}));
-
-defineCreate<typeof CreateVnKashTransferInput.$inferInput>('createVnKashTransfer', 'Send money from the VNKash wallet to another VNKash user.', CreateVnKashTransferInput as never, (input) => {
-  const account = input.account.trim();
-  if (!account || account.length > 128 || hasControlCharacters(account)) throw new ValidationError('account: a phone number or e-mail', 'account');
-  return { provider: 'VNKASH', kind: 'TRANSFER', payee: { accountNumber: account, accountName: account, bankCode: 'VNKASH' } };
-});
+// ---- mutations (creating an order: order-create.ts) ---------------------
 
 builder.mutationField('refreshOrder', (t) =>
   t.prismaField({

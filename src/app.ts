@@ -1,6 +1,8 @@
 // buildApp(config) → one paygraph instance: HTTP (GraphQL, SSE, health,
 // callbacks), graphql-ws on the same port and path, workers, and in the
 // embedded default the provider sandbox. start() / stop() make it a process.
+// Longer than most files on purpose: it is the composition root, where every
+// part is wired and the start and stop order is visible in one read.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';

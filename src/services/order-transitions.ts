@@ -4,6 +4,8 @@
 // decision is written with its event in one transaction guarded by the status
 // it was decided on, and published after the commit. A decision taken on a
 // status that changed meanwhile is taken again on the new one.
+// Kept whole (over 300 lines) because it is the one writer of order status:
+// every path that changes an order must be readable side by side.
 import type { Prisma, PrismaClient } from '../generated/prisma/client.js';
 import { directionOf, type OrderKind, type StatusReport } from '../providers/types.js';
 import { judgeTransition, isFinal, type OrderStatus, type ReviewReason } from '../domain/order-status.js';

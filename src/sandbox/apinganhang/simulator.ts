@@ -2,6 +2,9 @@
 // /apinganhang/api/v1/… answers like the real API (Bearer tokens, the
 // documented error statuses, the ledger, the OTP connect, the Payment Hub),
 // /apinganhang/_sandbox/… steers it (see README of the connector).
+// Over 300 lines on purpose: one provider's protocol, seen from its side, in
+// one file that reads against its document top to bottom (the routes share
+// the simulated state; what simulators share lives in ../kit.ts).
 import { randomInt } from 'node:crypto';
 import { CallbackDeliveries, json, sandboxControlRoute, type SandboxActions, readParams, SteeringQueue, text as plainText, type Behaviour, type OutgoingCallback, type Simulator, type SimulatorRequest, type SimulatorResponse } from '../kit.js';
 import * as accountRoutes from './account-routes.js';

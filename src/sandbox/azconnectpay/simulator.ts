@@ -3,6 +3,9 @@
 // answers that tell the truth, and callbacks POSTed (JSON) to the URL given at
 // creation when an order settles. The document has no error codes: every
 // refusal is `{success:false, message}` with a fitting HTTP status.
+// Over 300 lines on purpose: one provider's protocol, seen from its side, in
+// one file that reads against its document top to bottom (the routes share
+// the simulated state; what simulators share lives in ../kit.ts).
 import { z } from 'zod';
 import { parseDong } from '../../domain/money.js';
 import { CallbackDeliveries, SteeringQueue, json, sandboxControlRoute, type SandboxActions, type Behaviour, type OutgoingCallback, type Simulator, type SimulatorRequest, type SimulatorResponse } from '../kit.js';

@@ -2,6 +2,9 @@
 // POST|GET /chargingws/v2 with command=charging (submit) or command=check
 // (not in the document; common in this API family, can be turned off), and
 // callbacks to the partner's configured URL once a charge is settled.
+// Over 300 lines on purpose: one provider's protocol, seen from its side, in
+// one file that reads against its document top to bottom (the routes share
+// the simulated state; what simulators share lives in ../kit.ts).
 import { z } from 'zod';
 import { parseDong } from '../../domain/money.js';
 import { CallbackDeliveries, json, sandboxControlRoute, type SandboxActions, readParams, SteeringQueue, text, type Behaviour, type OutgoingCallback, type Simulator, type SimulatorRequest, type SimulatorResponse } from '../kit.js';

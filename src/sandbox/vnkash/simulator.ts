@@ -3,6 +3,9 @@
 // endpoint's own {"error": N} table. Deposits wait for a payer (settle them),
 // withdrawals wait for the bank (settle them), transfers are immediate.
 // Steering and inspection live under /_sandbox/.
+// Over 300 lines on purpose: one provider's protocol, seen from its side, in
+// one file that reads against its document top to bottom (the routes share
+// the simulated state; what simulators share lives in ../kit.ts).
 import { parseDong } from '../../domain/money.js';
 import { CallbackDeliveries, json, sandboxControlRoute, type SandboxActions, SteeringQueue, type Behaviour, type OutgoingCallback, type Simulator, type SimulatorRequest, type SimulatorResponse } from '../kit.js';
 import { documentedCodes, simCodes, simEndpoints, type SimEndpoint } from './codes.js';

@@ -6,7 +6,8 @@ import { filterText } from './filter-text.js';
 import { builder, requireMerchant, selection } from './builder.js';
 import { ProviderEnum } from './enums.js';
 import { orderStatuses } from '../domain/order-status.js';
-import { orderKinds, type OrderKind, type ProviderId } from '../providers/types.js';
+import { orderKinds } from '../domain/order-kind.js';
+import { decisionCauses } from '../domain/decision-policy.js';
 import type { Prisma } from '../generated/prisma/client.js';
 import type { OrderChanged } from '../pubsub.js';
 import { readableOrder, watchOrderAccess, type OrderWatch } from './order-access.js';
@@ -22,7 +23,7 @@ export const OrderStatusEnum = builder.enumType('OrderStatus', {
   values: orderStatuses,
   description: 'PENDING → PROCESSING → SUCCEEDED | FAILED | EXPIRED | CANCELLED. NEEDS_REVIEW: money arrived, but not as expected (see reviewReason); a human settles it.',
 });
-export const EventCauseEnum = builder.enumType('EventCause', { values: ['API', 'CALLBACK', 'POLL', 'MATCH', 'EXPIRY', 'MANUAL'] as const });
+export const EventCauseEnum = builder.enumType('EventCause', { values: decisionCauses });
 
 interface InstructionsShape {
   bankCode?: string;
@@ -271,8 +272,8 @@ builder.subscriptionField('orderEvents', (t) =>
           if (!needsOrder) return true;
           const order = await ctx.prisma.order.findUnique({ where: { id: change.orderId }, select: { provider: true, kind: true } });
           if (!order) return false;
-          if (filter?.provider?.length && !filter.provider.includes(order.provider as ProviderId)) return false;
-          return !(filter?.kind?.length && !filter.kind.includes(order.kind as OrderKind));
+          if (filter?.provider?.length && !filter.provider.includes(order.provider)) return false;
+          return !(filter?.kind?.length && !filter.kind.includes(order.kind));
         },
       });
     },

@@ -138,9 +138,9 @@ export class OrderTransitions {
   async decide(request: DecideRequest): Promise<DecideOutcome> {
     for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
       const order = await this.prisma.order.findUniqueOrThrow({ where: { id: request.orderId }, select: { status: true, merchantId: true, kind: true, amount: true, reviewOpenedAt: true } });
-      const status = order.status as OrderStatus;
+      const status = order.status;
       const decision = decide({
-        subject: subjectOf(order.kind as OrderKind),
+        subject: subjectOf(order.kind),
         status,
         expected: order.amount,
         evidence: request.evidence,
@@ -199,7 +199,7 @@ export class OrderTransitions {
   async transition(request: TransitionRequest): Promise<TransitionOutcome> {
     for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
       const order = await this.prisma.order.findUniqueOrThrow({ where: { id: request.orderId }, select: { status: true, merchantId: true } });
-      const from = order.status as OrderStatus;
+      const from = order.status;
       if (request.expectedFrom && from !== request.expectedFrom) return { kind: 'stale', status: from };
       const verdict = judgeTransition(from, request.to);
       if (verdict.kind === 'noop') {
@@ -324,7 +324,7 @@ export class OrderTransitions {
             },
             select: { id: true },
           });
-          return { eventId: event.id, status: order.status as OrderStatus, merchantId: order.merchantId };
+          return { eventId: event.id, status: order.status, merchantId: order.merchantId };
         }),
       request.orderId,
     );

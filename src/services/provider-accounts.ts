@@ -83,10 +83,10 @@ export class ProviderAccounts {
   async describe(merchantId: string) {
     const accounts = await this.prisma.providerAccount.findMany({ where: { merchantId }, orderBy: { provider: 'asc' } });
     return accounts.map((account) => {
-      const module = providerModule(account.provider as ProviderId);
+      const module = providerModule(account.provider);
       const hints = this.currentHints(account);
       return {
-        provider: account.provider as ProviderId,
+        provider: account.provider,
         enabled: account.enabled,
         settings: account.settings as Record<string, unknown>,
         secrets: module.secretFields.map((name) => ({ name, isSet: name in hints, hint: hints[name] ?? null })),
@@ -112,7 +112,7 @@ export class ProviderAccounts {
     let changed = 0;
     const accounts = await this.prisma.providerAccount.findMany({ where: { sealedSecrets: { not: null } } });
     for (const account of accounts) {
-      const associated = aad(account.merchantId, account.provider as ProviderId);
+      const associated = aad(account.merchantId, account.provider);
       if (this.box.isCurrent(account.sealedSecrets!)) continue;
       const secrets = this.box.open(account.sealedSecrets!, associated);
       // Guarded by the old value: a concurrent `set` wins, and is already sealed with the current key.

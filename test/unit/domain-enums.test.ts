@@ -1,7 +1,7 @@
 // The domain's lists are the one source of each enum; the Prisma enums (the
 // database) and the GraphQL enums (the API) must say exactly the same, so the
 // casts that bridge them cannot hide a value one side lacks.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, expectTypeOf, it } from 'vitest';
 import { GraphQLEnumType } from 'graphql';
 import * as prismaEnums from '../../src/generated/prisma/enums.js';
 import { orderKinds, providerIds } from '../../src/domain/order-kind.js';
@@ -24,6 +24,14 @@ const cases: [string, readonly string[], Record<string, string>, string][] = [
 ];
 
 describe('domain enums', () => {
+  it('the Prisma enum types are the domain types, so rows need no casts (checked by the typecheck)', () => {
+    expectTypeOf<prismaEnums.ProviderId>().toEqualTypeOf<(typeof providerIds)[number]>();
+    expectTypeOf<prismaEnums.OrderKind>().toEqualTypeOf<(typeof orderKinds)[number]>();
+    expectTypeOf<prismaEnums.OrderStatus>().toEqualTypeOf<(typeof orderStatuses)[number]>();
+    expectTypeOf<prismaEnums.ReviewReason>().toEqualTypeOf<(typeof reviewReasons)[number]>();
+    expectTypeOf<prismaEnums.EventCause>().toEqualTypeOf<(typeof decisionCauses)[number]>();
+  });
+
   it.each(cases)('%s: the domain, Prisma and GraphQL list the same values', (_name, domain, prisma, graphqlName) => {
     expect(Object.values(prisma).sort()).toEqual([...domain].sort());
     expect(graphqlValues(graphqlName).sort()).toEqual([...domain].sort());

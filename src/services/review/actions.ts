@@ -7,7 +7,6 @@
 // OrderTransitions, like every other cause.
 import type { Prisma, PrismaClient } from '../../generated/prisma/client.js';
 import type { AppPubSub } from '../../pubsub.js';
-import type { OrderStatus } from '../../domain/order-status.js';
 import { StaleOrderError, toJson, type OrderTransitions, type TransitionOutcome } from '../order-transitions.js';
 import { cardChargeResolution, checkLineCanBeTied, checkNote, manualMatchOf, orderResolution, type ReviewOutcome } from './decisions.js';
 import { scopeWhere, type ReviewScope } from './queue.js';
@@ -58,7 +57,7 @@ export class ReviewActions {
   async resolveOrder(command: ResolveOrderCommand): Promise<{ orderId: string }> {
     const note = checkNote(command.note);
     const order = await this.findOrder(command.scope, command.orderId);
-    const resolution = orderResolution({ ...order, status: order.status as OrderStatus }, command);
+    const resolution = orderResolution({ ...order, status: order.status }, command);
     const payload = { review: { reason: order.reviewReason, openedAt: order.reviewOpenedAt, outcome: command.outcome, settledAmount: command.settledAmount ?? null, previousSettledAmount: order.settledAmount } };
     if (resolution.kind === 'close-flag') {
       try {
@@ -134,7 +133,7 @@ export class ReviewActions {
     // The order must be the line's merchant's, whatever the caller's scope: another merchant's order does not exist here.
     const order = isUuid(command.orderId) ? await this.prisma.order.findFirst({ where: { id: command.orderId, merchantId: line.merchantId } }) : null;
     if (!order) throw new NotFoundError('Order', command.orderId);
-    const status = order.status as OrderStatus;
+    const status = order.status;
     const match = manualMatchOf({ kind: order.kind, amount: order.amount, status }, line);
     const now = new Date();
     let outcome: TransitionOutcome;

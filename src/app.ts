@@ -35,6 +35,7 @@ import { startSandbox, type RunningSandbox } from './sandbox/server.js';
 import { createSimulators, sandboxCredentials } from './sandbox/index.js';
 import { OrderPoller } from './workers/order-poller.js';
 import { CardChargePoller } from './workers/card-poller.js';
+import { CallbackRetryJob, IdempotencyPurgeJob } from './workers/housekeeping.js';
 import { StatementImportWorker } from './workers/statement-import.js';
 import './providers/all.js';
 
@@ -91,12 +92,14 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     publicUrl,
     sandbox: () => (sandbox ? { url: sandbox.url, credentials: sandboxCredentials } : undefined),
   });
-  const poller = new OrderPoller(db.prisma, services.orders, services.transitions, services.inbox, services.idempotency, logger, {
+  const poller = new OrderPoller(db.prisma, services.orders, services.transitions, logger, {
     intervalMs: config.POLL_INTERVAL_MS,
     tickMs: Math.min(1_000, config.POLL_INTERVAL_MS),
     batchSize: 20,
     payoutDeadlineMinutes: config.PAYOUT_DEADLINE_MINUTES,
   });
+  const callbackRetries = new CallbackRetryJob(services.inbox, logger, { tickMs: Math.min(1_000, config.POLL_INTERVAL_MS) });
+  const idempotencyPurge = new IdempotencyPurgeJob(services.idempotency, logger);
   const cardPoller = new CardChargePoller(services.cardCharges, logger, { tickMs: Math.min(5_000, config.POLL_INTERVAL_MS), batchSize: 20 });
   const statementImport = new StatementImportWorker(db.prisma, services.bank, logger, {
     intervalMs: config.STATEMENT_IMPORT_INTERVAL_MS,
@@ -428,6 +431,8 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
       const address = server.address() as AddressInfo;
       url = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
       if (config.WORKERS) poller.start();
+      if (config.WORKERS) callbackRetries.start();
+      if (config.WORKERS) idempotencyPurge.start();
       if (config.WORKERS) cardPoller.start();
       if (config.WORKERS) statementImport.start();
       if (config.WORKERS) await services.webhooks.startWorkers(db.listen);
@@ -451,6 +456,8 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
         for (const socket of sockets) socket.destroy();
         await closed;
         await poller.stop();
+        await callbackRetries.stop();
+        await idempotencyPurge.stop();
         await cardPoller.stop();
         await statementImport.stop();
         await services.webhooks.stopWorkers();

@@ -26,7 +26,7 @@ export class BankProvider {
   ) {}
 
   async credentials(merchantId: string): Promise<ApiNganHangCredentials> {
-    return bankCall(async () => (await this.accounts.credentials(merchantId, 'APINGANHANG')) as ApiNganHangCredentials);
+    return bankCall(() => this.accounts.credentials(merchantId, 'APINGANHANG'));
   }
 
   /** A fresh client object; the Bearer token itself is cached process-wide by the connector. */

@@ -25,7 +25,6 @@ import {
   validateCardInput,
   type CardChargeReport,
   type CardConnector,
-  type CardCredentialsInput,
 } from '../providers/card/index.js';
 import type { Evidence } from '../domain/decision-policy.js';
 import { Idempotency, type StoredResult } from './idempotency.js';
@@ -35,6 +34,7 @@ import { sealedCardAad } from './card-charge-outcome.js';
 import { ProviderBadResponseError, ProviderError, ProviderNotSupportedError, ProviderRefusedError, ProviderUnavailableError, ConcurrentUpdateError, ValidationError, NotFoundError, IdempotencyConflictError, IdempotencyKeyReusedError, CardRefusedError } from '../errors/index.js';
 import { rehydrateError, serializeError, type StoredError } from '../errors/replay.js';
 import { CardChargeTransitions, type ApplyContext, type Card, type CardApplyOutcome } from './card-charge-transitions.js';
+import type { ProviderCredentials } from '../providers/registry.js';
 
 
 export interface SubmitCardChargeCommand {
@@ -50,7 +50,7 @@ export interface SubmitCardChargeCommand {
 
 /** Where the merchant's card credentials come from (ProviderAccounts). */
 export interface CardCredentialSource {
-  credentials(merchantId: string, provider: 'CARD'): Promise<unknown>;
+  credentials(merchantId: string, provider: 'CARD'): Promise<ProviderCredentials['CARD']>;
   callbackAllowList(merchantId: string, provider: 'CARD'): Promise<string[] | null>;
 }
 
@@ -108,7 +108,7 @@ export class CardCharges {
 
   async connector(merchantId: string): Promise<CardConnector> {
     // The credentials are validated again by the connector (zod at the edge).
-    const credentials = (await this.accounts.credentials(merchantId, 'CARD')) as CardCredentialsInput;
+    const credentials = await this.accounts.credentials(merchantId, 'CARD');
     return createCardConnector(credentials, { http: this.http });
   }
 

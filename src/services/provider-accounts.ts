@@ -3,7 +3,7 @@
 // own get the in-process simulator's credentials.
 import type { PrismaClient, Prisma } from '../generated/prisma/client.js';
 import type { OrderConnector, ProviderId } from '../providers/types.js';
-import { providerModule, type ConnectorContext } from '../providers/registry.js';
+import { providerModule, type ConnectorContext, type ProviderCredentials } from '../providers/registry.js';
 import type { SealedBox } from './sealed-box.js';
 import { checkOutboundUrl } from '../http/outbound-url.js';
 import type { ProviderHosts } from '../config.js';
@@ -139,7 +139,7 @@ export class ProviderAccounts {
   }
 
   /** The connector's credentials for this merchant (secrets opened). */
-  async credentials(merchantId: string, provider: ProviderId): Promise<unknown> {
+  async credentials<P extends ProviderId>(merchantId: string, provider: P): Promise<ProviderCredentials[P]> {
     const module = providerModule(provider);
     const [account, merchant] = await Promise.all([
       this.prisma.providerAccount.findUnique({ where: { merchantId_provider: { merchantId, provider } } }),

@@ -12,7 +12,8 @@ import { formatVietnamTime } from '../domain/time.js';
 import { NotFoundError, ValidationError, IdempotencyConflictError, IdempotencyKeyReusedError } from '../errors/index.js';
 import { actorOf } from './actor.js';
 import { z } from 'zod';
-import { commonOrderFields, expiresInMinutes, parseInput } from '../validation/order-input.js';
+import { commonOrderFields, expiresInMinutes } from '../validation/order-input.js';
+import { parseInput } from '../validation/parse-input.js';
 import { isUuid } from '../domain/ids.js';
 
 const DirectionEnum = builder.enumType('BankTransactionDirection', { values: ['IN', 'OUT'] as const, description: 'IN: money into the account. OUT: money out.' });

@@ -13,6 +13,8 @@ import type { Prisma } from '../generated/prisma/client.js';
 import type { CardChargeChanged } from '../pubsub.js';
 import { NotFoundError, ValidationError, ProviderNotSupportedError, ProviderRefusedError, ProviderUnavailableError, IdempotencyConflictError, IdempotencyKeyReusedError, CardRefusedError, ConcurrentUpdateError } from '../errors/index.js';
 import { isUuid } from '../domain/ids.js';
+import { parseInput } from '../validation/parse-input.js';
+import { submitCardChargeCommand } from '../validation/card-input.js';
 
 const cardChargeStatuses = ['PENDING', 'SUCCEEDED', 'FAILED', 'NEEDS_REVIEW'] as const;
 
@@ -137,9 +139,8 @@ builder.mutationField('submitCardCharge', (t) =>
     authScopes: { merchant: true },
     errors: { types: [ValidationError, CardRefusedError, ProviderUnavailableError, IdempotencyKeyReusedError, IdempotencyConflictError, ConcurrentUpdateError] },
     args: { input: t.arg({ type: SubmitCardChargeInput, required: true }) },
-    resolve: async (query, _root, { input }, ctx) => {
-      if (!/^[\x21-\x7e]{1,255}$/.test(input.idempotencyKey)) throw new ValidationError('idempotencyKey: 1–255 printable ASCII characters, no spaces', 'idempotencyKey');
-      if (input.declaredValue <= 0n) throw new ValidationError('declaredValue must be a positive whole number of đồng', 'declaredValue');
+    resolve: async (query, _root, args, ctx) => {
+      const input = parseInput(submitCardChargeCommand, args.input);
       const { cardChargeId } = await ctx.services.cardCharges.submit({
         merchantId: requireMerchant(ctx),
         actor: actorOf(ctx),

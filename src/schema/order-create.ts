@@ -7,7 +7,8 @@ import { builder, requireMerchant, selection } from './builder.js';
 import { actorOf } from './actor.js';
 import type { CreateOrderCommand } from '../services/orders.js';
 import { vnKashBankPayments } from '../providers/vnkash/index.js';
-import { expiresInMinutes, parseInput, payee, providerOrderFields, vnKashAccount } from '../validation/order-input.js';
+import { expiresInMinutes, payee, providerOrderFields, vnKashAccount } from '../validation/order-input.js';
+import { parseInput } from '../validation/parse-input.js';
 import {
   ConcurrentUpdateError,
   IdempotencyConflictError,

@@ -1,18 +1,20 @@
 // What a client may send to create an order, said once as zod command
 // schemas: every create mutation (provider orders in schema/order.ts, bank
 // transfer orders in schema/bank-transaction.ts) parses its input with one of
-// these before anything is done. A refusal is a ValidationError naming the
-// first field at fault, as a dotted path; the parsed value is trimmed and
-// normalised, and what comes after trusts it.
+// these (parse-input.ts) before anything is done. A refusal is a
+// ValidationError naming the first field at fault, as a dotted path; the
+// parsed value is trimmed and normalised, and what comes after trusts it.
 import { z } from 'zod';
 import { hasControlCharacters } from '../domain/text.js';
-import { ValidationError } from '../errors/index.js';
 
 /** The longest an order may stay open: a week. */
 export const MAX_EXPIRES_IN_MINUTES = 7 * 24 * 60;
 
 const printableKey = /^[\x21-\x7e]{1,255}$/;
 const cleanText = (max: number) => (value: string) => value.length <= max && !hasControlCharacters(value);
+
+/** The client's key for one operation (every create and submit takes one). */
+export const idempotencyKey = z.string().refine((value) => printableKey.test(value), 'idempotencyKey: 1–255 printable ASCII characters, no spaces');
 
 /** amount, idempotencyKey, merchantReference, description: what every create takes. */
 export function commonOrderFields(options: { maxAmount: bigint; tooLarge: string }) {
@@ -21,7 +23,7 @@ export function commonOrderFields(options: { maxAmount: bigint; tooLarge: string
       .bigint()
       .refine((value) => value > 0n, 'amount must be a positive whole number of đồng')
       .refine((value) => value <= options.maxAmount, options.tooLarge),
-    idempotencyKey: z.string().refine((value) => printableKey.test(value), 'idempotencyKey: 1–255 printable ASCII characters, no spaces'),
+    idempotencyKey,
     merchantReference: z
       .string()
       .nullish()
@@ -61,11 +63,3 @@ export const vnKashAccount = z
   .string()
   .transform((value) => value.trim())
   .refine((value) => value !== '' && cleanText(128)(value), 'account: a phone number or e-mail');
-
-/** The input parsed by `schema`, or the ValidationError of its first issue. */
-export function parseInput<Schema extends z.ZodTypeAny>(schema: Schema, input: unknown): z.output<Schema> {
-  const parsed = schema.safeParse(input);
-  if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0]!;
-  throw new ValidationError(issue.message, issue.path.join('.') || undefined);
-}

@@ -3,7 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { ValidationError } from '../../src/errors/index.js';
-import { expiresInMinutes, parseInput, payee, providerOrderFields, vnKashAccount } from '../../src/validation/order-input.js';
+import { expiresInMinutes, payee, providerOrderFields, vnKashAccount } from '../../src/validation/order-input.js';
+import { parseInput } from '../../src/validation/parse-input.js';
 
 const command = z.object({ ...providerOrderFields, payee, expiresInMinutes });
 const good = { amount: 100_000n, idempotencyKey: 'key-1', merchantReference: 'INV-1', description: null, payee: { accountNumber: ' 0123 ', accountName: 'Nguyễn Văn A', bankCode: 'vcb ' }, expiresInMinutes: null };

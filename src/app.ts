@@ -1,6 +1,8 @@
 // buildApp(config) → one paygraph instance: HTTP (GraphQL, SSE, health,
 // callbacks), graphql-ws on the same port and path, workers, and in the
 // embedded default the provider sandbox. start() / stop() make it a process.
+// Longer than most files on purpose: it is the composition root, where every
+// part is wired and the start and stop order is visible in one read.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
@@ -22,7 +24,7 @@ import { currentRequestId, withRequestId } from './http/request-context.js';
 import { createMemoryRateLimiter, createRedisRateLimiter, credentialKey } from './http/rate-limit.js';
 import { Redis } from 'ioredis';
 import { handleCallbackRequest } from './callbacks/http.js';
-import { callbackRoute } from './providers/registry.js';
+import { callbackRouteNamed } from './providers/registry.js';
 import { callbackVerdict, createMetrics } from './metrics/index.js';
 import { clientTokenFence } from './http/client-token-fence.js';
 import { handleCheckoutRequest } from './checkout/http.js';
@@ -34,6 +36,7 @@ import type { RunningSandbox } from './sandbox/server.js';
 import type { sandboxCredentials as SandboxCredentials } from './sandbox/index.js';
 import { OrderPoller } from './workers/order-poller.js';
 import { CardChargePoller } from './workers/card-poller.js';
+import { CallbackRetryJob, IdempotencyPurgeJob } from './workers/housekeeping.js';
 import { StatementImportWorker } from './workers/statement-import.js';
 import './providers/all.js';
 
@@ -95,12 +98,14 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     publicUrl,
     sandbox: () => (sandbox && sandboxCredentials ? { url: sandbox.url, credentials: sandboxCredentials } : undefined),
   });
-  const poller = new OrderPoller(db.prisma, services.orders, services.transitions, services.inbox, services.idempotency, logger, {
+  const poller = new OrderPoller(db.prisma, services.orders, services.transitions, logger, {
     intervalMs: config.POLL_INTERVAL_MS,
     tickMs: Math.min(1_000, config.POLL_INTERVAL_MS),
     batchSize: 20,
     payoutDeadlineMinutes: config.PAYOUT_DEADLINE_MINUTES,
   });
+  const callbackRetries = new CallbackRetryJob(services.inbox, logger, { tickMs: Math.min(1_000, config.POLL_INTERVAL_MS) });
+  const idempotencyPurge = new IdempotencyPurgeJob(services.idempotency, logger);
   const cardPoller = new CardChargePoller(services.cardCharges, logger, { tickMs: Math.min(5_000, config.POLL_INTERVAL_MS), batchSize: 20 });
   const statementImport = new StatementImportWorker(db.prisma, services.bank, logger, {
     intervalMs: config.STATEMENT_IMPORT_INTERVAL_MS,
@@ -255,7 +260,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     if (path.startsWith('/callbacks/')) {
       const name = path.slice('/callbacks/'.length);
       // Route names are words: anything else ("%", "../x", 40 KB of text) is no route, and no label either.
-      const known = /^[a-z0-9-]{1,40}$/.test(name) && callbackRoute(name) !== undefined;
+      const known = /^[a-z0-9-]{1,40}$/.test(name) && callbackRouteNamed(name) !== undefined;
       served.route = `/callbacks/${known ? name : 'other'}`;
       try {
         if (!known) res.writeHead(404, { 'content-type': 'text/plain' }).end('unknown callback route');
@@ -440,6 +445,8 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
       const address = server.address() as AddressInfo;
       url = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
       if (config.WORKERS) poller.start();
+      if (config.WORKERS) callbackRetries.start();
+      if (config.WORKERS) idempotencyPurge.start();
       if (config.WORKERS) cardPoller.start();
       if (config.WORKERS) statementImport.start();
       if (config.WORKERS) await services.webhooks.startWorkers(db.listen);
@@ -464,6 +471,8 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
         for (const socket of sockets) socket.destroy();
         await closed;
         await poller.stop();
+        await callbackRetries.stop();
+        await idempotencyPurge.stop();
         await cardPoller.stop();
         await statementImport.stop();
         await services.webhooks.stopWorkers();

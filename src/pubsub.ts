@@ -1,7 +1,7 @@
 // The typed event bus behind subscriptions: in-memory by default, Redis when
 // REDIS_URL is set so that an event published on one instance reaches
 // subscribers on every instance. Services publish only after their commit.
-import { createPubSub, type PubSub } from 'graphql-yoga';
+import { createPubSub, Repeater, type PubSub } from 'graphql-yoga';
 import { createRedisEventTarget } from '@graphql-yoga/redis-event-target';
 import { Redis } from 'ioredis';
 import type { Logger } from './logger.js';
@@ -149,6 +149,15 @@ export class FanOut<K extends keyof PubSubChannels> {
       this.topics.delete(topic);
       this.pubsub.events.removeEventListener(topic, handler);
     };
+  }
+
+  /** The messages about `id` as a stream (for liveStream): listening from its first `next()` until it is returned. */
+  subscribe(id: string): AsyncIterable<PubSubChannels[K][1]> {
+    return new Repeater<PubSubChannels[K][1]>(async (push, stop) => {
+      const unlisten = this.listen(id, (value) => void push(value));
+      await stop;
+      unlisten();
+    });
   }
 
   /** How many ids are listened to (tests, metrics). */

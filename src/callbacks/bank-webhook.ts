@@ -12,10 +12,10 @@ import { transactionWebhookTemplate, type TransactionWebhookVerdict } from '../p
 import type { InboundTemplate } from '../providers/types.js';
 import { normalizeForMatching } from '../domain/payment-matching.js';
 import type { BankProvider } from '../services/bank-provider.js';
-import { BankProviderNotConfiguredError } from '../services/bank-provider.js';
 import type { BankStatements } from '../services/bank-statements.js';
 import type { CallbackInbox, InboxRow } from '../services/callback-inbox.js';
 import { inboxEntry, type CallbackLookup, type InboundMessage, type Located, type TargetHandler } from './pipeline.js';
+import { BankProviderNotConfiguredError } from '../errors/index.js';
 
 /** A merchant with no webhook secret cannot have sent a verifiable webhook: every message is refused. */
 const noSecret: InboundTemplate<TransactionWebhookVerdict> = {

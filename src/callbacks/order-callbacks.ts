@@ -7,7 +7,7 @@
 // the decision table on the query's answer.
 import type { PrismaClient } from '../generated/prisma/client.js';
 import type { CallbackRoute } from '../providers/registry.js';
-import type { CallbackVerdict, OrderConnector, OrderKind, ProviderId, StatusReport } from '../providers/types.js';
+import type { CallbackVerdict, OrderConnector, ProviderId, StatusReport } from '../providers/types.js';
 import type { CallbackInbox, InboxRow } from '../services/callback-inbox.js';
 import type { Orders, SettlableOrder } from '../services/orders.js';
 import type { DecideOutcome, OrderTransitions } from '../services/order-transitions.js';
@@ -47,8 +47,8 @@ export class OrderCallbacks implements TargetHandler<Order, CallbackVerdict> {
   async locate(route: CallbackRoute, lookup: CallbackLookup, scope: { merchantId?: string }): Promise<Located<Order, CallbackVerdict> | null> {
     const order = await this.find(route.provider, lookup, scope);
     if (!order) return null;
-    const connector = await this.accounts.orderConnector(order.merchantId, order.provider as ProviderId);
-    return { merchantId: order.merchantId, subject: { ...order, provider: order.provider as ProviderId, kind: order.kind as OrderKind }, template: connector, context: { kind: order.kind as OrderKind } };
+    const connector = await this.accounts.orderConnector(order.merchantId, order.provider);
+    return { merchantId: order.merchantId, subject: { ...order, provider: order.provider, kind: order.kind }, template: connector, context: { kind: order.kind } };
   }
 
   /**

@@ -26,12 +26,13 @@
 // charge, a bank line) live beside this file; this file owns the order of the
 // steps.
 import type { CallbackRoute, CallbackTarget } from '../providers/registry.js';
-import { callbackRoute } from '../providers/registry.js';
+import { callbackRouteNamed } from '../providers/registry.js';
 import type { CallbackReply, InboundCallback, InboundContext, InboundTemplate, ProviderId } from '../providers/types.js';
 import { isReference } from '../domain/text.js';
 import type { Logger } from '../logger.js';
 import type { InboxEntry } from '../services/callback-inbox.js';
 import { CALLBACK_MERCHANT_PARAM } from '../services/orders.js';
+import { isUuid } from '../domain/ids.js';
 
 export const reply = (status: number, body: string, contentType = 'text/plain; charset=utf-8'): CallbackReply => ({ status, contentType, body });
 
@@ -73,8 +74,6 @@ export interface PipelineDeps {
   logger: Logger;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /** What an inbox row keeps of a message: a GET's query, else its body. */
 export const storedMessage = (callback: InboundCallback) => (callback.method === 'GET' ? callback.url.search : callback.rawBody);
 
@@ -95,14 +94,14 @@ export class InboundPipeline {
   constructor(private readonly deps: PipelineDeps) {}
 
   async receive(routeName: string, callback: InboundCallback): Promise<CallbackReply> {
-    const route = callbackRoute(routeName);
+    const route = callbackRouteNamed(routeName);
     if (!route) return reply(404, 'unknown callback route');
     if (!route.methods.includes(callback.method as 'GET' | 'POST')) return reply(405, `use ${route.methods.join(' or ')}`);
     const log = this.deps.logger.child({ route: routeName, sourceIp: callback.sourceIp });
 
     // ---- locate, within the account the URL names ----
     const named = callback.url.searchParams.get(CALLBACK_MERCHANT_PARAM);
-    if (named !== null && !UUID.test(named)) {
+    if (named !== null && !isUuid(named)) {
       log.warn('callback URL names a malformed merchant; refused');
       return reply(400, 'malformed merchant');
     }

@@ -21,6 +21,7 @@ import { chooseLanguage } from './strings.js';
 import { checkoutAssets, renderCheckoutPage, renderLinkInvalidPage } from './page.js';
 import { SimulationRefusedError, simulatePayment, type SimulatedOutcome } from './simulate-payment.js';
 import { bankAppLinks } from './vietqr.js';
+import { uuidPattern } from '../domain/ids.js';
 
 export interface CheckoutDeps {
   services: Services;
@@ -30,7 +31,7 @@ export interface CheckoutDeps {
   sandbox: RunningSandbox | undefined;
 }
 
-const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
+const UUID = uuidPattern;
 const PAGE = new RegExp(`^/checkout/(${UUID})/?$`, 'i');
 const SIMULATE = new RegExp(`^/checkout/(${UUID})/simulate-payment$`, 'i');
 const QR = new RegExp(`^/checkout/(${UUID})/qr\\.(svg|png)$`, 'i');

@@ -11,9 +11,8 @@ import { reviewReasons, type ReviewReason } from '../domain/order-status.js';
 import { OrderTransitions } from '../services/order-transitions.js';
 import { createReviewServices } from '../services/review/index.js';
 import { reviewOutcomes, type ReviewOutcome } from '../services/review/decisions.js';
-import { ReviewRefusedError } from '../services/review/errors.js';
 import { type ReviewEntry, type ReviewItemKind, type ReviewScope } from '../services/review/queue.js';
-import { NotFoundError, ValidationError } from '../schema/errors.js';
+import { ReviewRefusedError, NotFoundError, ValidationError } from '../errors/index.js';
 
 export const reviewUsage = `review list [--merchant ID] [--kind order|card-charge|bank-transaction] [--reason R] [--limit N]
   review resolve order <id> --outcome SUCCEEDED|FAILED [--amount SETTLED] --note TEXT [--merchant ID]

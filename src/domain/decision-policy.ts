@@ -17,6 +17,8 @@
 //   not found" closes an order; anything else goes to a person with a reason.
 // - No report is dropped without a trace; SUCCEEDED never changes.
 // Pure: no I/O. Each row is unit-tested (test/unit/decision-policy.test.ts).
+// One file on purpose (over 300 lines): the table is read top to bottom, and
+// splitting it would hide which row wins.
 import type { OrderStatus, ReviewReason } from './order-status.js';
 
 /**

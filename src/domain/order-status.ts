@@ -56,7 +56,7 @@ export type ReviewReason = (typeof reviewReasons)[number];
  * What a provider's "succeeded" means for an order, given what it says moved.
  * Exact amount: succeeded. Different amount: review, with the reason.
  */
-export function settle(expected: bigint, received: bigint | undefined): { status: OrderStatus; reason?: ReviewReason } {
+export function statusForAmount(expected: bigint, received: bigint | undefined): { status: OrderStatus; reason?: ReviewReason } {
   if (received === undefined || received === expected) return { status: 'SUCCEEDED' };
   return { status: 'NEEDS_REVIEW', reason: received < expected ? 'UNDERPAID' : 'OVERPAID' };
 }

@@ -19,7 +19,7 @@
 //   shown on the order, but never changes the order (a final status never
 //   moves, and a review is settled by a human).
 import { randomInt } from 'node:crypto';
-import { settle, type OrderStatus, type ReviewReason } from './order-status.js';
+import { statusForAmount, type OrderStatus, type ReviewReason } from './order-status.js';
 
 /** Codes start with this, so they are easy to find in a description and to tell apart from the bank's own text. */
 export const TRANSFER_CODE_PREFIX = 'PG';
@@ -112,7 +112,7 @@ const received = (line: { amount: bigint }) => (line.amount < 0n ? -line.amount 
 export function outcomeFor(order: { amount: bigint; status: OrderStatus }, line: { amount: bigint }): MatchOutcome {
   if (!isOpen(order.status)) return { kind: 'extra', reason: order.status === 'SUCCEEDED' || order.status === 'NEEDS_REVIEW' ? 'ALREADY_SETTLED' : 'ORDER_CLOSED' };
   const paid = received(line);
-  const verdict = settle(order.amount, paid);
+  const verdict = statusForAmount(order.amount, paid);
   if (verdict.status === 'SUCCEEDED') return { kind: 'settle', to: 'SUCCEEDED' };
   return { kind: 'settle', to: 'NEEDS_REVIEW', reason: verdict.reason === 'OVERPAID' ? 'OVERPAID' : 'UNDERPAID', expected: order.amount, received: paid };
 }

@@ -3,9 +3,9 @@
 // money-moving call may have reached the provider. What a provider answers is
 // never put into an error a caller sees: a broken answer's start goes to the
 // logs (through the provider-call event), with every value we sent removed.
-import { ProviderUnavailableError } from './errors.js';
 import type { ProviderId } from './types.js';
 import { observe, type ProviderCallOutcome } from '../observability.js';
+import { ProviderUnavailableError } from '../errors/index.js';
 
 /** How much of a 5xx answer the logs keep. */
 export const ANSWER_EXCERPT_CHARS = 300;

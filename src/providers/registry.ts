@@ -4,6 +4,18 @@ import type { z } from 'zod';
 import type { ProviderHttpOptions } from './http.js';
 import type { NonceSource } from './nonce.js';
 import type { CallbackLocator, OrderConnector, ProviderId } from './types.js';
+import type { AzConnectPayCredentials } from './azconnectpay/credentials.js';
+import type { ApiNganHangCredentials } from './apinganhang/credentials.js';
+import type { VnKashCredentials } from './vnkash/credentials.js';
+import type { CardCredentials } from './card/credentials.js';
+
+/** Each provider's credentials, as its module's schema parses them. */
+export interface ProviderCredentials {
+  AZCONNECTPAY: AzConnectPayCredentials;
+  APINGANHANG: ApiNganHangCredentials;
+  VNKASH: VnKashCredentials;
+  CARD: CardCredentials;
+}
 
 export interface ConnectorContext {
   http: ProviderHttpOptions;
@@ -48,12 +60,13 @@ export function registerProvider(module: ProviderModule, routes: Record<string, 
   for (const [name, route] of Object.entries(routes)) callbackRoutes.set(name, route);
 }
 
-export function providerModule(provider: ProviderId): ProviderModule {
+/** The module registered for `provider`; its credentials schema parses that provider's credentials (all.ts registers each with its own). */
+export function providerModule<P extends ProviderId>(provider: P): ProviderModule<ProviderCredentials[P]> {
   const module = modules.get(provider);
   if (!module) throw new Error(`no connector registered for ${provider}`);
   return module;
 }
 
-export function callbackRoute(name: string): CallbackRoute | undefined {
+export function callbackRouteNamed(name: string): CallbackRoute | undefined {
   return callbackRoutes.get(name);
 }

@@ -2,23 +2,9 @@
 // Only these unified types leave a provider's folder.
 import type { ProviderReportedStatus } from '../domain/order-status.js';
 
-export const providerIds = ['AZCONNECTPAY', 'APINGANHANG', 'VNKASH', 'CARD'] as const;
-export type ProviderId = (typeof providerIds)[number];
-
-export const orderKinds = ['CASH_IN', 'CASH_OUT', 'HUB_PAYIN', 'HUB_PAYOUT', 'DEPOSIT', 'WITHDRAWAL', 'TRANSFER', 'BANK_TRANSFER'] as const;
-export type OrderKind = (typeof orderKinds)[number];
-
-/** Money in (a payer pays the merchant) or out (the merchant pays someone). */
-export const directionOf: Record<OrderKind, 'IN' | 'OUT'> = {
-  CASH_IN: 'IN',
-  HUB_PAYIN: 'IN',
-  DEPOSIT: 'IN',
-  BANK_TRANSFER: 'IN',
-  CASH_OUT: 'OUT',
-  HUB_PAYOUT: 'OUT',
-  WITHDRAWAL: 'OUT',
-  TRANSFER: 'OUT',
-};
+// The provider ids and order kinds are domain facts; the contract re-exports them for the connectors.
+export { providerIds, orderKinds, directionOf, type ProviderId, type OrderKind } from '../domain/order-kind.js';
+import type { OrderKind, ProviderId } from '../domain/order-kind.js';
 
 /**
  * What a provider says about one order right now, as its documents read it.

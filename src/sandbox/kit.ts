@@ -62,6 +62,53 @@ function parseMultipart(body: string, contentType: string): Record<string, strin
   return fields;
 }
 
+/** A simulator's controls under /_sandbox/<action>: the method each takes, and what it does with the body (or, for GET, the query). */
+export type SandboxActions = Record<
+  string,
+  { method: 'GET' | 'POST'; run(body: Record<string, any>, request: SimulatorRequest): SimulatorResponse | Promise<SimulatorResponse> }
+>;
+
+const SANDBOX_ACTION_PATH = /^\/_sandbox\/([a-z-]+)\/?$/;
+
+/** A control's body: JSON (whatever the content type says, as curl users send it) or a form; null when it cannot be read. */
+function readControlBody(request: SimulatorRequest): Record<string, unknown> | null {
+  const body = request.rawBody.trim();
+  if (body === '') return {};
+  if ((request.headers['content-type'] ?? '').includes('json') || body.startsWith('{')) {
+    try {
+      const value: unknown = JSON.parse(body);
+      return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
+    } catch {
+      return null;
+    }
+  }
+  return readParams(request);
+}
+
+/**
+ * Answers /_sandbox/<action> from a simulator's table of actions; null for
+ * any other path (the simulator's own routes). An action that throws answers
+ * 400 with its message, unless `failure` answers otherwise.
+ */
+export async function sandboxControlRoute(
+  request: SimulatorRequest,
+  actions: SandboxActions,
+  failure: (error: unknown) => SimulatorResponse = (error) => json(400, { error: (error as Error).message }),
+): Promise<SimulatorResponse | null> {
+  const name = SANDBOX_ACTION_PATH.exec(request.url.pathname)?.[1];
+  if (name === undefined) return null;
+  const action = Object.hasOwn(actions, name) ? actions[name] : undefined;
+  if (!action) return json(404, { error: `no sandbox action ${name}` });
+  if (request.method !== action.method) return json(405, { error: `${action.method} expected` });
+  const body = request.method === 'GET' ? Object.fromEntries(request.url.searchParams) : readControlBody(request);
+  if (body === null) return json(400, { error: 'body must be a JSON object or a form' });
+  try {
+    return await action.run(body, request);
+  } catch (error) {
+    return failure(error);
+  }
+}
+
 /** Behaviours a test or a demo can ask of the next request(s). */
 export type Behaviour =
   | { kind: 'succeed' }

@@ -3,32 +3,11 @@
 // package, deposit, notifications, site settings, bank packages, dashboard),
 // each cached per request (bank-loaders.ts).
 import { builder, requireMerchant, selection } from './builder.js';
-import { ErrorInterface, NotFoundError, ValidationError } from './errors.js';
-import { ProviderAuthError, ProviderRefusedError, ProviderUnavailableError } from '../providers/errors.js';
-import './provider-errors.js';
-import { BankPackageExpiredError, BankProviderNotConfiguredError } from '../services/bank-provider.js';
 import { linkableBankCodes } from '../services/bank-accounts.js';
 import { bankLoaders } from './bank-loaders.js';
 import type { ApiNganHangUser } from '../providers/apinganhang/index.js';
 import type { BankPackage, DashboardSummary, DepositInfo, Notification, PackageStatus, PeriodTotals, Renewal, SiteSettings } from '../providers/apinganhang/index.js';
-
-// ---- typed errors -------------------------------------------------------
-
-builder.objectType(BankPackageExpiredError, {
-  name: 'BankPackageExpiredError',
-  description: 'API Ngân hàng refused the call because your API package has expired (its HTTP 403). Renew it (renewBankPackage), then try again.',
-  interfaces: [ErrorInterface],
-  isTypeOf: (e) => e instanceof BankPackageExpiredError,
-  fields: (t) => ({ providerMessage: t.exposeString('providerMessage', { nullable: true, description: "API Ngân hàng's own words." }) }),
-});
-
-builder.objectType(BankProviderNotConfiguredError, {
-  name: 'BankProviderNotConfiguredError',
-  description: 'This merchant has no API Ngân hàng account configured.',
-  interfaces: [ErrorInterface],
-  isTypeOf: (e) => e instanceof BankProviderNotConfiguredError,
-  fields: () => ({}),
-});
+import { NotFoundError, ValidationError, ProviderAuthError, ProviderRefusedError, ProviderUnavailableError, BankPackageExpiredError, BankProviderNotConfiguredError } from '../errors/index.js';
 
 /** What any call to API Ngân hàng can end in. */
 export const bankProviderErrors = [BankPackageExpiredError, BankProviderNotConfiguredError, ProviderRefusedError, ProviderUnavailableError, ProviderAuthError];

@@ -1,16 +1,20 @@
 // The imported bank statement: the Transaction type, the filtered list with
 // its totals, a CSV export, the live feed of new lines, bank-transfer orders
 // (paid by a line naming their transfer code) and the order's lines.
-import { Repeater } from 'graphql-yoga';
+import { liveStream } from './live-stream.js';
 import { stringify } from 'csv-stringify/sync';
 import { filterText } from './filter-text.js';
 import { builder, requireMerchant, selection, type Context } from './builder.js';
-import { NotFoundError, ValidationError } from './errors.js';
-import { IdempotencyConflictError, IdempotencyKeyReusedError } from '../services/idempotency.js';
 import { bankProviderErrors } from './bank-account.js';
 import type { Prisma } from '../generated/prisma/client.js';
 import type { BankTransactionReceived } from '../pubsub.js';
 import { formatVietnamTime } from '../domain/time.js';
+import { NotFoundError, ValidationError, IdempotencyConflictError, IdempotencyKeyReusedError } from '../errors/index.js';
+import { actorOf } from './actor.js';
+import { z } from 'zod';
+import { commonOrderFields, expiresInMinutes } from '../validation/order-input.js';
+import { parseInput } from '../validation/parse-input.js';
+import { isUuid } from '../domain/ids.js';
 
 export const DirectionEnum = builder.enumType('BankTransactionDirection', { values: ['IN', 'OUT'] as const, description: 'IN: money into the account. OUT: money out.' });
 const SourceEnum = builder.enumType('BankTransactionSource', { values: ['POLL', 'WEBHOOK'] as const, description: 'How the line first reached us.' });
@@ -184,7 +188,6 @@ const ImportSummaryType = builder.objectRef<{ fetched: number; imported: number;
   }),
 });
 
-const actorOf = (ctx: Context) => (ctx.caller.kind === 'merchant' ? `api-key:${ctx.caller.apiKeyId}` : 'anonymous');
 
 builder.mutationField('syncBankStatement', (t) =>
   t.field({
@@ -207,16 +210,9 @@ builder.subscriptionField('transactionReceived', (t) =>
     subscribe: (_root, { accountId }, ctx) => {
       const merchantId = requireMerchant(ctx);
       const only = accountId ? String(accountId) : null;
-      const source = ctx.services.pubsub.subscribe('merchant:bank-transactions', merchantId);
-      return new Repeater<BankTransactionReceived>(async (push, stop) => {
-        void (async () => {
-          for await (const received of source) {
-            if (only && received.bankAccountId !== only) continue;
-            await push(received);
-          }
-        })();
-        await stop;
-        await source.return?.();
+      return liveStream<BankTransactionReceived>({
+        listen: () => ctx.services.pubsub.subscribe('merchant:bank-transactions', merchantId),
+        keep: (received) => !only || received.bankAccountId === only,
       });
     },
     resolve: (query, received, _args, ctx) => ctx.prisma.bankTransaction.findUniqueOrThrow({ ...selection(query), where: { id: (received as BankTransactionReceived).bankTransactionId } }),
@@ -236,6 +232,13 @@ const CreateBankTransferOrderInput = builder.inputType('CreateBankTransferOrderI
   }),
 });
 
+/** The same rules as every order's input (validation/order-input.ts), with a bank transfer's own ceiling. */
+const bankTransferOrderCommand = z.object({
+  ...commonOrderFields({ maxAmount: 100_000_000_000n, tooLarge: 'amount is larger than any bank transfer accepts' }),
+  bankAccountId: z.union([z.string(), z.number()]),
+  expiresInMinutes,
+});
+
 builder.mutationField('createBankTransferOrder', (t) =>
   t.prismaField({
     type: 'Order',
@@ -244,15 +247,10 @@ builder.mutationField('createBankTransferOrder', (t) =>
     authScopes: { merchant: true },
     errors: { types: [ValidationError, NotFoundError, IdempotencyKeyReusedError, IdempotencyConflictError] },
     args: { input: t.arg({ type: CreateBankTransferOrderInput, required: true }) },
-    resolve: async (query, _root, { input }, ctx) => {
-      if (input.amount <= 0n) throw new ValidationError('amount must be a positive whole number of đồng', 'amount');
-      if (input.amount > 100_000_000_000n) throw new ValidationError('amount is larger than any bank transfer accepts', 'amount');
-      if (!/^[\x21-\x7e]{1,255}$/.test(input.idempotencyKey)) throw new ValidationError('idempotencyKey: 1–255 printable ASCII characters, no spaces', 'idempotencyKey');
-      if (input.merchantReference && input.merchantReference.length > 128) throw new ValidationError('merchantReference: at most 128 characters', 'merchantReference');
-      if (input.description && input.description.length > 255) throw new ValidationError('description: at most 255 characters', 'description');
-      if (input.expiresInMinutes != null && (input.expiresInMinutes < 1 || input.expiresInMinutes > 7 * 24 * 60)) throw new ValidationError('expiresInMinutes: 1 to 10080', 'expiresInMinutes');
+    resolve: async (query, _root, args, ctx) => {
+      const input = parseInput(bankTransferOrderCommand, args.input);
       const bankAccountId = String(input.bankAccountId);
-      if (!/^[0-9a-f-]{36}$/i.test(bankAccountId)) throw new NotFoundError('BankAccount', bankAccountId);
+      if (!isUuid(bankAccountId)) throw new NotFoundError('BankAccount', bankAccountId);
       const { orderId } = await ctx.services.bank.transferOrders.create({
         merchantId: requireMerchant(ctx),
         actor: actorOf(ctx),

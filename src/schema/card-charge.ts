@@ -2,31 +2,25 @@
 // card, reading and refreshing charges, and the subscription that streams one
 // charge's changes. The card's code and serial are never exposed: only their
 // last four characters (maskedCode, maskedSerial).
-import { Repeater } from 'graphql-yoga';
+import { liveStream } from './live-stream.js';
 import { filterText } from './filter-text.js';
-import { builder, requireMerchant, selection, type Context } from './builder.js';
-import { NotFoundError, ValidationError, ErrorInterface } from './errors.js';
+import { builder, requireMerchant, selection } from './builder.js';
 import { EventCauseEnum } from './order.js';
-import { ProviderNotSupportedError, ProviderRefusedError, ProviderUnavailableError } from '../providers/errors.js';
-import { IdempotencyConflictError, IdempotencyKeyReusedError } from '../services/idempotency.js';
-import { CardRefusedError } from '../services/card-charges.js';
-import { ConcurrentUpdateError } from '../domain/errors.js';
+import { CardFailureCodeEnum } from './enums.js';
+import { actorOf } from './actor.js';
 import { storedFailureOf } from '../services/card-charge-outcome.js';
 import type { Prisma } from '../generated/prisma/client.js';
 import type { CardChargeChanged } from '../pubsub.js';
+import { NotFoundError, ValidationError, ProviderNotSupportedError, ProviderRefusedError, ProviderUnavailableError, IdempotencyConflictError, IdempotencyKeyReusedError, CardRefusedError, ConcurrentUpdateError } from '../errors/index.js';
+import { isUuid } from '../domain/ids.js';
+import { parseInput } from '../validation/parse-input.js';
+import { submitCardChargeCommand } from '../validation/card-input.js';
 
 const cardChargeStatuses = ['PENDING', 'SUCCEEDED', 'FAILED', 'NEEDS_REVIEW'] as const;
-const cardFailureCodes = ['CARD_INVALID', 'PROVIDER_MAINTENANCE', 'SUBMISSION_REJECTED'] as const;
 
 export const CardChargeStatusEnum = builder.enumType('CardChargeStatus', {
   values: cardChargeStatuses,
   description: 'PENDING → SUCCEEDED | FAILED | NEEDS_REVIEW, never back to PENDING. A SUCCEEDED charge may carry valueMismatch (the card was worth another face value). NEEDS_REVIEW: no final word could be had by the deadline; a person decides.',
-});
-
-export const CardFailureCodeEnum = builder.enumType('CardFailureCode', {
-  values: cardFailureCodes,
-  description:
-    'CARD_INVALID (provider status 3): bad, used or mistyped card. PROVIDER_MAINTENANCE (4): retryable, submit the same card again later with a new idempotency key. SUBMISSION_REJECTED (100): refused, the reason is in providerMessage.',
 });
 
 export const CardChargeType = builder.prismaObject('CardCharge', {
@@ -78,31 +72,6 @@ builder.prismaObject('CardChargeEvent', {
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
   }),
 });
-
-// ---- typed errors -------------------------------------------------------
-
-builder.objectType(CardRefusedError, {
-  name: 'CardRefusedError',
-  description: 'The provider refused the card. The charge exists (FAILED, see cardChargeId); nothing was credited.',
-  interfaces: [ErrorInterface],
-  isTypeOf: (e) => e instanceof CardRefusedError,
-  fields: (t) => ({
-    code: t.field({ type: CardFailureCodeEnum, resolve: (e) => e.code }),
-    retryable: t.exposeBoolean('retryable', { description: 'True for PROVIDER_MAINTENANCE: the same card can be submitted again later.' }),
-    providerStatus: t.exposeInt('providerStatus'),
-    providerMessage: t.exposeString('providerMessage', { description: "The provider's own message (the reason of a SUBMISSION_REJECTED)." }),
-    // Nullable like ProviderUnavailableError.cardChargeId, so a client can select both in one query (same response shape); always set here.
-    cardChargeId: t.exposeID('cardChargeId', { nullable: true }),
-  }),
-});
-
-builder.objectField(ProviderUnavailableError, 'cardChargeId', (t) =>
-  t.id({
-    nullable: true,
-    description: 'For a card submission whose outcome is unknown: the PENDING charge, settled by check (watch cardChargeUpdated).',
-    resolve: (e) => (e as { cardChargeId?: string }).cardChargeId ?? null,
-  }),
-);
 
 // ---- queries ------------------------------------------------------------
 
@@ -162,10 +131,6 @@ const SubmitCardChargeInput = builder.inputType('SubmitCardChargeInput', {
   }),
 });
 
-function actorOf(ctx: Context) {
-  return ctx.caller.kind === 'merchant' ? `api-key:${ctx.caller.apiKeyId}` : 'anonymous';
-}
-
 builder.mutationField('submitCardCharge', (t) =>
   t.prismaField({
     type: 'CardCharge',
@@ -174,9 +139,8 @@ builder.mutationField('submitCardCharge', (t) =>
     authScopes: { merchant: true },
     errors: { types: [ValidationError, CardRefusedError, ProviderUnavailableError, IdempotencyKeyReusedError, IdempotencyConflictError, ConcurrentUpdateError] },
     args: { input: t.arg({ type: SubmitCardChargeInput, required: true }) },
-    resolve: async (query, _root, { input }, ctx) => {
-      if (!/^[\x21-\x7e]{1,255}$/.test(input.idempotencyKey)) throw new ValidationError('idempotencyKey: 1–255 printable ASCII characters, no spaces', 'idempotencyKey');
-      if (input.declaredValue <= 0n) throw new ValidationError('declaredValue must be a positive whole number of đồng', 'declaredValue');
+    resolve: async (query, _root, args, ctx) => {
+      const input = parseInput(submitCardChargeCommand, args.input);
       const { cardChargeId } = await ctx.services.cardCharges.submit({
         merchantId: requireMerchant(ctx),
         actor: actorOf(ctx),
@@ -217,35 +181,16 @@ builder.subscriptionField('cardChargeUpdated', (t) =>
     subscribe: (_root, { id }, ctx) => {
       const merchantId = requireMerchant(ctx);
       const cardChargeId = String(id);
-      return new Repeater<CardChargeChanged>(async (push, stop) => {
-        // Listen first, then read: a change between the two arrives twice, never zero times.
-        const changes = ctx.services.pubsub.subscribe('cardCharge:changed', cardChargeId)[Symbol.asyncIterator]();
-        let next = changes.next();
-        const owned = isUuid(cardChargeId) && (await ctx.prisma.cardCharge.findFirst({ where: { id: cardChargeId, merchantId }, select: { id: true, status: true } }));
-        if (!owned) {
-          await changes.return?.();
-          stop(new NotFoundError('CardCharge', cardChargeId));
-          return;
-        }
-        await push({ cardChargeId, merchantId, eventId: '', status: owned.status, at: new Date().toISOString() });
-        let stopped = false;
-        void stop.then(() => {
-          stopped = true;
-          void changes.return?.();
-        });
-        while (!stopped) {
-          const { value, done } = await next;
-          if (done || stopped) break;
-          await push(value);
-          next = changes.next();
-        }
+      return liveStream<CardChargeChanged>({
+        listen: () => ctx.services.pubsub.subscribe('cardCharge:changed', cardChargeId),
+        initial: async () => {
+          const owned = isUuid(cardChargeId) && (await ctx.prisma.cardCharge.findFirst({ where: { id: cardChargeId, merchantId }, select: { id: true, status: true } }));
+          if (!owned) throw new NotFoundError('CardCharge', cardChargeId);
+          return [{ cardChargeId, merchantId, eventId: '', status: owned.status, at: new Date().toISOString() }];
+        },
       });
     },
     resolve: (query, change, _args, ctx) =>
       ctx.prisma.cardCharge.findFirstOrThrow({ ...selection(query), where: { id: (change as CardChargeChanged).cardChargeId, merchantId: requireMerchant(ctx) } }),
   }),
 );
-
-function isUuid(value: string) {
-  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
-}

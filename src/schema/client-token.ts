@@ -1,7 +1,8 @@
 // Client tokens: issued by a merchant for one order, handed to a frontend (the
 // checkout page) that reads that order and follows it. See order-access.ts.
 import { builder, requireMerchant, selection } from './builder.js';
-import { NotFoundError, ValidationError } from './errors.js';
+import { NotFoundError, ValidationError } from '../errors/index.js';
+import { isUuid } from '../domain/ids.js';
 
 export const ClientTokenType = builder.prismaObject('ClientToken', {
   description: 'A short-lived, revocable token that reads one order and follows its updates, for a frontend. The token itself is shown once.',
@@ -70,7 +71,3 @@ builder.mutationField('revokeClientToken', (t) =>
     },
   }),
 );
-
-function isUuid(value: string) {
-  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
-}

@@ -1,10 +1,10 @@
 // The operator's overview: money moved in a period per provider and method,
 // and the review queue's age. Aggregates only; the console draws them.
 import { builder, requireMerchant } from './builder.js';
-import { ValidationError } from './errors.js';
-import { ProviderEnum } from './provider-errors.js';
+import { ProviderEnum } from './enums.js';
 import { OrderKindEnum } from './order.js';
 import { MAX_MONEY_FLOW_DAYS, vietnamToday, type MoneyFlow, type MoneyFlowGroup, type ReviewAgeBucket, type ReviewQueueAge } from '../services/dashboard.js';
+import { ValidationError } from '../errors/index.js';
 
 const MoneyDirectionEnum = builder.enumType('MoneyDirection', { values: ['IN', 'OUT'] as const, description: 'IN: money to the merchant. OUT: money paid out.' });
 

@@ -5,6 +5,7 @@ import './scalars.js';
 import './errors.js';
 import './merchant.js';
 import './order.js';
+import './order-create.js';
 import './client-token.js';
 import './card-charge.js';
 import './provider-reads.js';

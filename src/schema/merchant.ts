@@ -1,8 +1,8 @@
 // The calling merchant and its API keys.
 import { builder, requireMerchant, selection } from './builder.js';
-import { NotFoundError, ValidationError } from './errors.js';
 import { hasControlCharacters } from '../domain/text.js';
 import { MAX_KEY_LIFETIME_MINUTES } from '../services/api-keys.js';
+import { NotFoundError, ValidationError } from '../errors/index.js';
 
 export const MerchantType = builder.prismaObject('Merchant', {
   description: 'A business using paygraph. Every record belongs to one merchant.',

@@ -1,21 +1,19 @@
 // Orders: the Order and OrderEvent types, their queries, the mutations that
-// create and steer them, and the subscriptions that stream their changes.
-import { Repeater } from 'graphql-yoga';
+// steer them (creating one: order-create.ts), and the subscriptions that
+// stream their changes.
+import { liveStream } from './live-stream.js';
 import { filterText } from './filter-text.js';
-import { builder, requireMerchant, selection, type Context } from './builder.js';
-import { ConcurrentUpdateError } from '../domain/errors.js';
-import { NotFoundError, ValidationError, ErrorInterface } from './errors.js';
-import { ProviderAuthError, ProviderNotSupportedError, ProviderRefusedError, ProviderUnavailableError } from '../providers/errors.js';
-import { ProviderEnum } from './provider-errors.js';
-import { IdempotencyConflictError, IdempotencyKeyReusedError } from '../services/idempotency.js';
-import type { CreateOrderCommand } from '../services/orders.js';
-import { MissingProviderAccountError } from '../services/provider-accounts.js';
+import { builder, requireMerchant, selection } from './builder.js';
+import { ProviderEnum } from './enums.js';
 import { orderStatuses } from '../domain/order-status.js';
-import { hasControlCharacters } from '../domain/text.js';
-import { orderKinds, type OrderKind, type ProviderId } from '../providers/types.js';
+import { orderKinds } from '../domain/order-kind.js';
+import { decisionCauses } from '../domain/decision-policy.js';
 import type { Prisma } from '../generated/prisma/client.js';
 import type { OrderChanged } from '../pubsub.js';
-import { readableOrder, watchOrderAccess } from './order-access.js';
+import { readableOrder, watchOrderAccess, type OrderWatch } from './order-access.js';
+import { actorOf } from './actor.js';
+import { ConcurrentUpdateError, NotFoundError, ValidationError, ProviderNotSupportedError, ProviderRefusedError, ProviderUnavailableError } from '../errors/index.js';
+import { isUuid } from '../domain/ids.js';
 
 export const OrderKindEnum = builder.enumType('OrderKind', {
   values: orderKinds,
@@ -25,7 +23,7 @@ export const OrderStatusEnum = builder.enumType('OrderStatus', {
   values: orderStatuses,
   description: 'PENDING → PROCESSING → SUCCEEDED | FAILED | EXPIRED | CANCELLED. NEEDS_REVIEW: money arrived, but not as expected (see reviewReason); a human settles it.',
 });
-export const EventCauseEnum = builder.enumType('EventCause', { values: ['API', 'CALLBACK', 'POLL', 'MATCH', 'EXPIRY', 'MANUAL'] as const });
+export const EventCauseEnum = builder.enumType('EventCause', { values: decisionCauses });
 
 interface InstructionsShape {
   bankCode?: string;
@@ -119,26 +117,6 @@ export const OrderEventType = builder.prismaObject('OrderEvent', {
   }),
 });
 
-// ---- typed errors -------------------------------------------------------
-
-builder.objectType(IdempotencyKeyReusedError, {
-  name: 'IdempotencyKeyReusedError',
-  description: 'This idempotency key was used before with a different input. Use a new key for a new operation.',
-  interfaces: [ErrorInterface],
-  isTypeOf: (e) => e instanceof IdempotencyKeyReusedError,
-  fields: (t) => ({ key: t.exposeString('key') }),
-});
-
-builder.objectType(IdempotencyConflictError, {
-  name: 'IdempotencyConflictError',
-  description: 'A request with this idempotency key is still in progress. Retry later with the same key.',
-  interfaces: [ErrorInterface],
-  isTypeOf: (e) => e instanceof IdempotencyConflictError,
-  fields: (t) => ({ key: t.exposeString('key') }),
-});
-
-const createErrors = [ValidationError, ProviderRefusedError, ProviderUnavailableError, ProviderNotSupportedError, ProviderAuthError, MissingProviderAccountError, IdempotencyKeyReusedError, IdempotencyConflictError, ConcurrentUpdateError];
-
 // ---- queries ------------------------------------------------------------
 
 const OrderFilter = builder.inputType('OrderFilter', {
@@ -202,172 +180,7 @@ builder.queryField('orders', (t) =>
   }),
 );
 
-// ---- mutations ----------------------------------------------------------
-
-const PayeeInput = builder.inputType('PayeeInput', {
-  fields: (t) => ({
-    accountNumber: t.string({ required: true, description: 'Bank account number, card number, or MoMo phone.' }),
-    accountName: t.string({ required: true }),
-    bankCode: t.string({ required: true, description: "In the provider's vocabulary (VCB, MOMO, ACB, CTG, CARD …)." }),
-  }),
-});
-
-const commonFields = (t: PothosInputFieldBuilder) => ({
-  amount: t.field({ type: 'BigInt', required: true, description: 'Whole đồng.' }),
-  idempotencyKey: t.string({ required: true, description: 'Your key for this operation: retrying with it never creates a second order.' }),
-  merchantReference: t.string({ required: false, description: 'Your own order number, searchable.' }),
-  description: t.string({ required: false }),
-});
-type PothosInputFieldBuilder = Parameters<Parameters<typeof builder.inputType>[1]['fields']>[0];
-
-const CashInMethod = builder.enumType('CashInMethod', { values: ['BANK', 'MOMO'] as const });
-export const GatewayEnum = builder.enumType('HubGateway', { values: ['SHARKPAY', 'WOWPAY'] as const });
-const VnKashPayment = builder.enumType('VnKashPayment', { values: ['ACB', 'CTG', 'DAB', 'VCB', 'CARD'] as const });
-
-const CreateCashInInput = builder.inputType('CreateCashInInput', {
-  fields: (t) => ({
-    ...commonFields(t),
-    method: t.field({ type: CashInMethod, required: true }),
-    expiresInMinutes: t.int({ required: false }),
-  }),
-});
-const CreateCashOutInput = builder.inputType('CreateCashOutInput', {
-  fields: (t) => ({ ...commonFields(t), method: t.field({ type: CashInMethod, required: true }), payee: t.field({ type: PayeeInput, required: true }) }),
-});
-const CreateHubPayinInput = builder.inputType('CreateHubPayinInput', {
-  fields: (t) => ({
-    ...commonFields(t),
-    gateway: t.field({ type: GatewayEnum, required: true }),
-    channel: t.string({ required: false, description: 'WowPay: momo, zalo, bankcard, bankcard_qr, bankcard_free.' }),
-    payerIp: t.string({ required: false }),
-    expiresInMinutes: t.int({ required: false }),
-  }),
-});
-const CreateHubPayoutInput = builder.inputType('CreateHubPayoutInput', {
-  fields: (t) => ({ ...commonFields(t), gateway: t.field({ type: GatewayEnum, required: true }), payee: t.field({ type: PayeeInput, required: true }) }),
-});
-const CreateVnKashDepositInput = builder.inputType('CreateVnKashDepositInput', {
-  fields: (t) => ({ ...commonFields(t), payment: t.field({ type: VnKashPayment, required: true }), expiresInMinutes: t.int({ required: false }) }),
-});
-const CreateVnKashWithdrawalInput = builder.inputType('CreateVnKashWithdrawalInput', {
-  fields: (t) => ({ ...commonFields(t), payee: t.field({ type: PayeeInput, required: true }) }),
-});
-const CreateVnKashTransferInput = builder.inputType('CreateVnKashTransferInput', {
-  fields: (t) => ({ ...commonFields(t), account: t.string({ required: true, description: 'Phone number or e-mail of the VNKash user.' }) }),
-});
-
-function actorOf(ctx: Context) {
-  return ctx.caller.kind === 'merchant' ? `api-key:${ctx.caller.apiKeyId}` : 'anonymous';
-}
-
-interface CommonInput {
-  amount: bigint;
-  idempotencyKey: string;
-  merchantReference?: string | null;
-  description?: string | null;
-}
-
-function checkCommon(input: CommonInput) {
-  if (input.amount <= 0n) throw new ValidationError('amount must be a positive whole number of đồng', 'amount');
-  if (input.amount > 100_000_000_000n) throw new ValidationError('amount is larger than any provider accepts', 'amount');
-  if (!/^[\x21-\x7e]{1,255}$/.test(input.idempotencyKey)) throw new ValidationError('idempotencyKey: 1–255 printable ASCII characters, no spaces', 'idempotencyKey');
-  if (input.merchantReference && (input.merchantReference.length > 128 || hasControlCharacters(input.merchantReference))) throw new ValidationError('merchantReference: at most 128 characters, no control characters', 'merchantReference');
-  if (input.description && (input.description.length > 255 || hasControlCharacters(input.description))) throw new ValidationError('description: at most 255 characters, no control characters', 'description');
-}
-
-function checkPayee(payee: PayeeShape) {
-  for (const field of ['accountNumber', 'accountName', 'bankCode'] as const) {
-    const value = payee[field].trim();
-    if (!value || value.length > 128 || hasControlCharacters(value)) throw new ValidationError(`payee.${field}: 1–128 characters, no control characters`, `payee.${field}`);
-  }
-  return { accountNumber: payee.accountNumber.trim(), accountName: payee.accountName.trim(), bankCode: payee.bankCode.trim().toUpperCase() };
-}
-
-function checkExpiry(minutes: number | null | undefined) {
-  if (minutes != null && (minutes < 1 || minutes > 7 * 24 * 60)) throw new ValidationError('expiresInMinutes: 1 to 10080', 'expiresInMinutes');
-  return minutes ?? undefined;
-}
-
-function defineCreate<Input extends CommonInput>(
-  name: string,
-  description: string,
-  inputType: Parameters<typeof builder.inputType>[0] extends string ? ReturnType<typeof builder.inputType> : never,
-  toCommand: (input: Input) => Omit<CreateOrderCommand, 'merchantId' | 'actor' | 'idempotencyKey' | 'amount' | 'merchantReference' | 'description'>,
-) {
-  builder.mutationField(name, (t) =>
-    t.prismaField({
-      type: 'Order',
-      description,
-      authScopes: { merchant: true },
-      errors: { types: createErrors },
-      args: { input: t.arg({ type: inputType, required: true }) },
-      resolve: async (query, _root, args, ctx) => {
-        const input = args.input as unknown as Input;
-        checkCommon(input);
-        const { orderId } = await ctx.services.orders.create({
-          merchantId: requireMerchant(ctx),
-          actor: actorOf(ctx),
-          idempotencyKey: input.idempotencyKey,
-          amount: input.amount,
-          merchantReference: input.merchantReference ?? undefined,
-          description: input.description ?? undefined,
-          ...toCommand(input),
-        });
-        return ctx.prisma.order.findUniqueOrThrow({ ...selection(query), where: { id: orderId } });
-      },
-    }),
-  );
-}
-
-defineCreate<typeof CreateCashInInput.$inferInput>('createCashIn', 'Collect money through AZConnectPay (bank transfer or MoMo). The order carries the payment instructions.', CreateCashInInput as never, (input) => ({
-  provider: 'AZCONNECTPAY',
-  kind: 'CASH_IN',
-  method: input.method.toLowerCase(),
-  expiresInMinutes: checkExpiry(input.expiresInMinutes),
-}));
-
-defineCreate<typeof CreateCashOutInput.$inferInput>('createCashOut', 'Pay money out through AZConnectPay (bank or MoMo; at least 100 000 đồng).', CreateCashOutInput as never, (input) => ({
-  provider: 'AZCONNECTPAY',
-  kind: 'CASH_OUT',
-  method: input.method.toLowerCase(),
-  payee: checkPayee(input.payee),
-}));
-
-defineCreate<typeof CreateHubPayinInput.$inferInput>('createHubPayin', 'Collect money through the API Ngân hàng Payment Hub (SharkPay or WowPay).', CreateHubPayinInput as never, (input) => ({
-  provider: 'APINGANHANG',
-  kind: 'HUB_PAYIN',
-  gateway: input.gateway === 'SHARKPAY' ? 'sharkpay' : 'wowpay',
-  method: input.channel ?? undefined,
-  clientIp: input.payerIp ?? undefined,
-  expiresInMinutes: checkExpiry(input.expiresInMinutes),
-}));
-
-defineCreate<typeof CreateHubPayoutInput.$inferInput>('createHubPayout', 'Pay money out through the API Ngân hàng Payment Hub.', CreateHubPayoutInput as never, (input) => ({
-  provider: 'APINGANHANG',
-  kind: 'HUB_PAYOUT',
-  gateway: input.gateway === 'SHARKPAY' ? 'sharkpay' : 'wowpay',
-  payee: checkPayee(input.payee),
-}));
-
-defineCreate<typeof CreateVnKashDepositInput.$inferInput>('createVnKashDeposit', 'Collect money into the VNKash wallet by bank transfer.', CreateVnKashDepositInput as never, (input) => ({
-  provider: 'VNKASH',
-  kind: 'DEPOSIT',
-  method: input.payment,
-  expiresInMinutes: checkExpiry(input.expiresInMinutes),
-}));
-
-defineCreate<typeof CreateVnKashWithdrawalInput.$inferInput>('createVnKashWithdrawal', 'Withdraw from the VNKash wallet to a bank account or card.', CreateVnKashWithdrawalInput as never, (input) => ({
-  provider: 'VNKASH',
-  kind: 'WITHDRAWAL',
-  payee: checkPayee(input.payee),
-  method: input.payee.bankCode.toUpperCase(),
-}));
-
-defineCreate<typeof CreateVnKashTransferInput.$inferInput>('createVnKashTransfer', 'Send money from the VNKash wallet to another VNKash user.', CreateVnKashTransferInput as never, (input) => {
-  const account = input.account.trim();
-  if (!account || account.length > 128 || hasControlCharacters(account)) throw new ValidationError('account: a phone number or e-mail', 'account');
-  return { provider: 'VNKASH', kind: 'TRANSFER', payee: { accountNumber: account, accountName: account, bankCode: 'VNKASH' } };
-});
+// ---- mutations (creating an order: order-create.ts) ---------------------
 
 builder.mutationField('refreshOrder', (t) =>
   t.prismaField({
@@ -409,37 +222,21 @@ builder.subscriptionField('orderUpdated', (t) =>
     args: { id: t.arg.id({ required: true }) },
     subscribe: (_root, { id }, ctx) => {
       const orderId = String(id);
-      return new Repeater<OrderChanged>(async (push, stop) => {
-        const access = await watchOrderAccess(ctx, orderId);
-        // Listen first, then read: a change between the two arrives twice, never zero times. Changes are
-        // handed on one at a time, in order, after the first message (the chain starts once it is pushed).
-        let startChain!: () => void;
-        let chain = new Promise<void>((resolve) => (startChain = resolve));
-        let stopped = false;
-        const unlisten = ctx.services.orderChanges.listen(orderId, (change) => {
-          chain = chain
-            .then(async () => {
-              if (stopped) return;
-              if (!(await access.stillAllowed())) return void stop();
-              await push(change);
-            })
-            .catch((error: unknown) => void stop(error));
-        });
-        const owned = access.scope && isUuid(orderId) && (await ctx.prisma.order.findFirst({ where: access.scope, select: { id: true, merchantId: true, status: true } }));
-        if (!owned) {
-          access.close();
-          unlisten();
-          stop(new NotFoundError('Order', orderId));
-          return;
-        }
+      let access: OrderWatch | undefined;
+      return liveStream<OrderChanged>({
+        // One bus listener per order, shared by its subscribers (FanOut).
+        listen: () => ctx.services.orderChanges.subscribe(orderId),
+        initial: async () => {
+          // Checked after listening: a token revoked in between is refused here, or ends the stream below.
+          access = await watchOrderAccess(ctx, orderId);
+          const owned = access.scope && isUuid(orderId) && (await ctx.prisma.order.findFirst({ where: access.scope, select: { id: true, merchantId: true, status: true } }));
+          if (!owned) throw new NotFoundError('Order', orderId);
+          return [{ orderId, merchantId: owned.merchantId, eventId: '', status: owned.status, at: new Date().toISOString() }];
+        },
+        keep: async () => ((await access!.stillAllowed()) ? true : 'end'),
         // A revoked or expired client token ends the subscription at once, not at the next change.
-        void access.ended.then((reason) => stop(reason));
-        await push({ orderId, merchantId: owned.merchantId, eventId: '', status: owned.status, at: new Date().toISOString() });
-        startChain();
-        await stop;
-        stopped = true;
-        access.close();
-        unlisten();
+        endWhen: () => access!.ended,
+        onEnd: () => access?.close(),
       });
     },
     resolve: (query, change, _args, ctx) => ctx.prisma.order.findUniqueOrThrow({ ...selection(query), where: { id: (change as OrderChanged).orderId } }),
@@ -469,27 +266,18 @@ builder.subscriptionField('orderEvents', (t) =>
       const source = after == null ? ctx.services.pubsub.subscribe('merchant:orders', merchantId) : ctx.services.webhooks.feed.followOrderEvents(merchantId, after);
       const statuses = filter?.status?.length ? new Set<string>(filter.status) : null;
       const needsOrder = Boolean(filter?.provider?.length || filter?.kind?.length);
-      return new Repeater<OrderChanged>(async (push, stop) => {
-        void (async () => {
-          for await (const change of source) {
-            if (statuses && !statuses.has(change.status)) continue;
-            if (needsOrder) {
-              const order = await ctx.prisma.order.findUnique({ where: { id: change.orderId }, select: { provider: true, kind: true } });
-              if (!order) continue;
-              if (filter?.provider?.length && !filter.provider.includes(order.provider as ProviderId)) continue;
-              if (filter?.kind?.length && !filter.kind.includes(order.kind as OrderKind)) continue;
-            }
-            await push(change);
-          }
-        })();
-        await stop;
-        await source.return?.();
+      return liveStream<OrderChanged>({
+        listen: () => source,
+        keep: async (change) => {
+          if (statuses && !statuses.has(change.status)) return false;
+          if (!needsOrder) return true;
+          const order = await ctx.prisma.order.findUnique({ where: { id: change.orderId }, select: { provider: true, kind: true } });
+          if (!order) return false;
+          if (filter?.provider?.length && !filter.provider.includes(order.provider)) return false;
+          return !(filter?.kind?.length && !filter.kind.includes(order.kind));
+        },
       });
     },
     resolve: (query, change, _args, ctx) => ctx.prisma.orderEvent.findUniqueOrThrow({ ...selection(query), where: { id: (change as OrderChanged).eventId } }),
   }),
 );
-
-function isUuid(value: string) {
-  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
-}

@@ -1,17 +1,18 @@
 // The one payment API: createPayment / createPayout (routed, with failover),
 // the routing rules, routePreview, providerHealth, and each order's attempts.
 import { builder, requireMerchant, type Context } from './builder.js';
-import { ErrorInterface, ValidationError } from './errors.js';
-import { ProviderEnum } from './provider-errors.js';
+import { ErrorInterface } from './errors.js';
+import { ValidationError } from '../errors/index.js';
+import { ProviderEnum, RouteEnum } from './enums.js';
 import { OrderType } from './order.js';
-import { ConcurrentUpdateError } from '../domain/errors.js';
+import { ConcurrentUpdateError } from '../errors/index.js';
 import { hasControlCharacters } from '../domain/text.js';
 import { methodsOffered, paymentMethods, routeIds, type Direction, type PaymentMethod, type RouteId, type RoutePayee } from '../domain/routing.js';
 import { routeOffers } from '../providers/routes.js';
-import { ProviderBadResponseError, ProviderUnavailableError } from '../providers/errors.js';
-import { IdempotencyConflictError, IdempotencyKeyReusedError } from '../services/idempotency.js';
+import { ProviderBadResponseError, ProviderUnavailableError } from '../errors/index.js';
+import { IdempotencyConflictError, IdempotencyKeyReusedError } from '../errors/index.js';
 import { MAX_CLIENT_TOKEN_TTL_MINUTES } from '../services/client-tokens.js';
-import { AllRoutesRefusedError, CircuitOpenError, NoRouteError } from '../services/payments/errors.js';
+import { AllRoutesRefusedError, CircuitOpenError, NoRouteError } from '../errors/index.js';
 import type { AccountHealth } from '../services/payments/provider-health.js';
 
 const PaymentMethodEnum = builder.enumType('PaymentMethod', {
@@ -19,45 +20,9 @@ const PaymentMethodEnum = builder.enumType('PaymentMethod', {
   description:
     'How money moves, the union of what the providers offer. Collecting: BANK_TRANSFER (AZConnectPay, VNKash deposit, your own bank account), MOMO (AZConnectPay, WowPay), ZALOPAY, BANK_QR, BANK_CARD (WowPay), GATEWAY_PAGE (SharkPay: the payer pays on its page). Payouts: BANK_TRANSFER, MOMO, VNKASH (a VNKash wallet).',
 });
-const RouteEnum = builder.enumType('Route', {
-  values: routeIds,
-  description: 'One way through one provider account: AZCONNECTPAY, the Payment Hub gateways HUB_SHARKPAY and HUB_WOWPAY, VNKASH, or BANK_ACCOUNT (your own bank account, confirmed from its statement).',
-});
 const DirectionEnum = builder.enumType('PaymentDirection', { values: ['IN', 'OUT'] as const, description: 'IN: collecting from a payer. OUT: paying someone.' });
 
-// ---- errors ---------------------------------------------------------------
-
-const RouteReason = builder.objectRef<{ route: string; reason: string }>('RouteReason').implement({
-  fields: (t) => ({ route: t.field({ type: RouteEnum, resolve: (r) => r.route as RouteId }), reason: t.exposeString('reason') }),
-});
-
-builder.objectType(NoRouteError, {
-  name: 'NoRouteError',
-  description: 'No configured provider can carry this payment (method, amount, payee, rules, circuits): nothing was created. `reasons` says why for each route.',
-  interfaces: [ErrorInterface],
-  isTypeOf: (e) => e instanceof NoRouteError,
-  fields: (t) => ({ reasons: t.field({ type: [RouteReason], resolve: (e) => e.reasons }) }),
-});
-
-builder.objectType(AllRoutesRefusedError, {
-  name: 'AllRoutesRefusedError',
-  description: 'Every candidate provider refused before any money could move. The order is kept, FAILED, with its attempts; use a new idempotency key to try again.',
-  interfaces: [ErrorInterface],
-  isTypeOf: (e) => e instanceof AllRoutesRefusedError,
-  // Nullable like every other error's orderId, so one selection can ask them all.
-  fields: (t) => ({ orderId: t.exposeString('orderId', { nullable: true }) }),
-});
-
-builder.objectType(ProviderBadResponseError, {
-  name: 'ProviderUnreadableAnswerError',
-  description: 'The provider answered something its document does not allow: the outcome is unknown, so the order (orderId) stays with that provider and its status query settles it.',
-  interfaces: [ErrorInterface],
-  isTypeOf: (e) => e instanceof ProviderBadResponseError,
-  fields: (t) => ({
-    provider: t.field({ type: ProviderEnum, resolve: (e) => e.provider }),
-    orderId: t.string({ nullable: true, resolve: (e) => (e as { orderId?: string }).orderId ?? null }),
-  }),
-});
+// ---- errors (their types: errors.ts) ----------------------------------------------
 
 const paymentErrors = [ValidationError, NoRouteError, AllRoutesRefusedError, ProviderUnavailableError, ProviderBadResponseError, IdempotencyKeyReusedError, IdempotencyConflictError, ConcurrentUpdateError];
 

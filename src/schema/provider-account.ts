@@ -1,9 +1,9 @@
 // A merchant's provider accounts: settings readable, secrets write-only (a read
 // shows only whether each is set and, for long ones, its last four characters).
 import { builder, requireMerchant } from './builder.js';
-import { ValidationError } from './errors.js';
-import { ProviderEnum } from './provider-errors.js';
+import { ProviderEnum } from './enums.js';
 import { containsControlCharacters } from '../domain/text.js';
+import { ValidationError } from '../errors/index.js';
 
 interface ProviderAccountShape {
   provider: (typeof ProviderEnum.$inferType);

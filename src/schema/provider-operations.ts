@@ -4,15 +4,15 @@
 // export; the mutations saveHubSettings, testHubGateway, logoutBankProvider;
 // and vnKashHistory. Every call uses the caller's own provider account.
 import { builder, requireMerchant, type Context } from './builder.js';
-import { ErrorInterface, NotFoundError, ValidationError } from './errors.js';
+import { ErrorInterface } from './errors.js';
+import { NotFoundError, ValidationError } from '../errors/index.js';
 import { BankProviderAccount, bankProviderErrors } from './bank-account.js';
 import { DirectionEnum } from './bank-transaction.js';
-import { GatewayEnum } from './order.js';
-import './provider-errors.js';
-import { ProviderAuthError, ProviderNotSupportedError, ProviderRefusedError, ProviderUnavailableError } from '../providers/errors.js';
+import { GatewayEnum } from './enums.js';
+import { ProviderAuthError, ProviderNotSupportedError, ProviderRefusedError, ProviderUnavailableError } from '../errors/index.js';
 import type { BankTransaction, DashboardCharts, HubGateway } from '../providers/apinganhang/index.js';
-import { MissingProviderAccountError } from '../services/provider-accounts.js';
-import { BankStatementExportTooLargeError, HubGatewayTestFailedError } from '../services/provider-operation-errors.js';
+import { ProviderNotConfiguredError } from '../errors/index.js';
+import { BankStatementExportTooLargeError, HubGatewayTestFailedError } from '../errors/index.js';
 import { BANK_EXPORT_MAX_BYTES, VNKASH_HISTORY_MAX, type BankStatementExport, type HubSettingsSaved, type HubSettingsView, type VnKashHistoryEntry, type VnKashHistoryPage } from '../services/provider-operations.js';
 
 const gatewayOf = (value: 'SHARKPAY' | 'WOWPAY'): HubGateway => (value === 'SHARKPAY' ? 'sharkpay' : 'wowpay');
@@ -33,28 +33,6 @@ function once<T>(ctx: Context, key: string, load: () => Promise<T>): Promise<T> 
   }
   return loading as Promise<T>;
 }
-
-// ---- typed errors -----------------------------------------------------------------
-
-builder.objectType(HubGatewayTestFailedError, {
-  name: 'HubGatewayTestFailedError',
-  description: "The Payment Hub tried your gateway settings and they did not work. Fix them (saveHubSettings) and test again.",
-  interfaces: [ErrorInterface],
-  isTypeOf: (e) => e instanceof HubGatewayTestFailedError,
-  fields: (t) => ({
-    gateway: t.field({ type: GatewayEnum, resolve: (e) => gatewayName(e.gateway) }),
-    mode: t.string({ nullable: true, resolve: (e) => e.mode }),
-    providerMessage: t.exposeString('providerMessage', { nullable: true, description: "The Hub's own words (Vietnamese)." }),
-  }),
-});
-
-builder.objectType(BankStatementExportTooLargeError, {
-  name: 'BankStatementExportTooLargeError',
-  description: `API Ngân hàng's export is larger than ${BANK_EXPORT_MAX_BYTES} bytes: narrow the filter.`,
-  interfaces: [ErrorInterface],
-  isTypeOf: (e) => e instanceof BankStatementExportTooLargeError,
-  fields: (t) => ({ bytes: t.exposeInt('bytes'), limitBytes: t.exposeInt('limitBytes') }),
-});
 
 // ---- Payment Hub settings ----------------------------------------------------------
 
@@ -266,7 +244,7 @@ builder.queryField('vnKashHistory', (t) =>
     type: VnKashHistoryPageType,
     description: `Your VNKash wallet history, newest first, ${VNKASH_HISTORY_MAX} rows a page at most (history.json's limit); follow olderCursor for more.`,
     authScopes: { merchant: true },
-    errors: { types: [ValidationError, ProviderRefusedError, ProviderUnavailableError, ProviderAuthError, ProviderNotSupportedError, MissingProviderAccountError] },
+    errors: { types: [ValidationError, ProviderRefusedError, ProviderUnavailableError, ProviderAuthError, ProviderNotSupportedError, ProviderNotConfiguredError] },
     args: {
       first: t.arg.int({ required: false, description: `1 to ${VNKASH_HISTORY_MAX} (default 50).` }),
       before: t.arg.string({ required: false, description: 'A page\'s olderCursor; keep the other arguments as they were.' }),

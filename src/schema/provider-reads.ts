@@ -1,12 +1,9 @@
 // Provider reads exposed to merchants: bank lists, wallet balance, lookups.
 import { builder, requireMerchant } from './builder.js';
-import { ValidationError } from './errors.js';
 import { hasControlCharacters } from '../domain/text.js';
-import { ProviderAuthError, ProviderRefusedError, ProviderUnavailableError } from '../providers/errors.js';
-import './provider-errors.js';
-import { MissingProviderAccountError } from '../services/provider-accounts.js';
+import { ValidationError, ProviderAuthError, ProviderRefusedError, ProviderUnavailableError, ProviderNotConfiguredError } from '../errors/index.js';
 
-const readErrors = [ProviderRefusedError, ProviderUnavailableError, ProviderAuthError, MissingProviderAccountError];
+const readErrors = [ProviderRefusedError, ProviderUnavailableError, ProviderAuthError, ProviderNotConfiguredError];
 
 const Bank = builder.objectRef<{ code: string; name: string }>('Bank').implement({
   fields: (t) => ({ code: t.exposeString('code'), name: t.exposeString('name') }),

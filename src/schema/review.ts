@@ -7,11 +7,10 @@ import { queryFromInfo } from '@pothos/plugin-prisma';
 import { resolveCursorConnection, type ResolveCursorConnectionArgs } from '@pothos/plugin-relay';
 import { GraphQLError, type GraphQLResolveInfo } from 'graphql';
 import { builder, requireMerchant, selection, type Context } from './builder.js';
-import { ErrorInterface, NotFoundError, ValidationError } from './errors.js';
 import type { ReviewReason } from '../domain/order-status.js';
 import { reviewItemKinds, type ReviewItemKind, type ReviewPosition, type ReviewSelections } from '../services/review/queue.js';
 import { reviewOutcomes } from '../services/review/decisions.js';
-import { ReviewRefusedError, reviewRefusalCodes } from '../services/review/errors.js';
+import { NotFoundError, ValidationError, ReviewRefusedError } from '../errors/index.js';
 
 export const ReviewReasonEnum = builder.enumType('ReviewReason', {
   description: 'Why a person must look at an order, a card charge or a bank line.',
@@ -35,23 +34,6 @@ export const ReviewItemKindEnum = builder.enumType('ReviewItemKind', {
 const ReviewOutcomeEnum = builder.enumType('ReviewOutcome', {
   values: reviewOutcomes,
   description: 'What a person decides: SUCCEEDED (the money is accepted) or FAILED (it is not; nothing is credited).',
-});
-
-const ReviewRefusalCodeEnum = builder.enumType('ReviewRefusalCode', {
-  values: reviewRefusalCodes,
-  description:
-    'NOT_IN_REVIEW: not (or no longer) waiting for a person. FINAL_STATUS: a SUCCEEDED order or charge never changes. ALREADY_MATCHED / NOT_INCOMING / STILL_MATCHING: the bank line cannot be tied (already tied, money out, the matcher is still on it). NOT_BANK_TRANSFER / ORDER_SETTLED / ORDER_CLOSED / ORDER_CHANGED: the order cannot take this payment (not a bank-transfer order, already paid or under review, closed, changed meanwhile).',
-});
-
-builder.objectType(ReviewRefusedError, {
-  name: 'ReviewRefusedError',
-  description: 'The review decision was refused; nothing changed.',
-  interfaces: [ErrorInterface],
-  isTypeOf: (e) => e instanceof ReviewRefusedError,
-  fields: (t) => ({
-    code: t.field({ type: ReviewRefusalCodeEnum, resolve: (e) => e.code }),
-    status: t.exposeString('status', { nullable: true, description: 'The status of the order or card charge now, when there is one.' }),
-  }),
 });
 
 // ---- the items -----------------------------------------------------------------------

@@ -1,10 +1,11 @@
 // Webhook endpoints, their deliveries and the delivery log, and the mutations
 // that manage them (src/webhooks/endpoints.ts does the work).
 import { builder, requireMerchant, selection } from './builder.js';
-import { NotFoundError, ValidationError } from './errors.js';
 import { eventTypeEnumName, isWebhookEventType, webhookEventTypes, type WebhookEventType } from '../domain/event-feed.js';
 import { eventDocument } from '../webhooks/documents.js';
-import { DEFAULT_ROTATION_GRACE_HOURS, isUuid, MAX_ROTATION_GRACE_HOURS } from '../webhooks/endpoints.js';
+import { DEFAULT_ROTATION_GRACE_HOURS, MAX_ROTATION_GRACE_HOURS } from '../webhooks/endpoints.js';
+import { isUuid } from '../domain/ids.js';
+import { NotFoundError, ValidationError } from '../errors/index.js';
 
 const eventTypeDescriptions: Record<WebhookEventType, string> = {
   'order.created': 'An order was created.',

@@ -8,11 +8,10 @@
 import { randomUUID } from 'node:crypto';
 import type { PrismaClient } from '../generated/prisma/client.js';
 import type { LinkedAccount } from '../providers/apinganhang/index.js';
-import { ProviderRefusedError } from '../providers/errors.js';
-import { NotFoundError, ValidationError } from '../schema/errors.js';
 import type { Logger } from '../logger.js';
 import type { SealedBox } from './sealed-box.js';
 import type { BankProvider } from './bank-provider.js';
+import { ProviderRefusedError, NotFoundError, ValidationError } from '../errors/index.js';
 
 /** The simulator's (and, as far as the document says, the bank's) OTP lifetime. */
 export const OTP_CHALLENGE_TTL_MS = 5 * 60_000;

@@ -5,31 +5,16 @@
 // same actionable error.
 import { createApiNganHangClient, isPackageExpired, type ApiNganHangClient, type ApiNganHangCredentials } from '../providers/apinganhang/index.js';
 import type { ProviderHttpOptions } from '../providers/http.js';
-import { MissingProviderAccountError, type ProviderAccounts } from './provider-accounts.js';
-
-/** API Ngân hàng answered 403: the member's API package has expired. Renewing it (renewBankPackage) is the way out. */
-export class BankPackageExpiredError extends Error {
-  override readonly name = 'BankPackageExpiredError';
-  constructor(message: string, readonly providerMessage?: string) {
-    super(message);
-  }
-}
-
-/** The merchant has no API Ngân hàng account (and is not a sandbox merchant). */
-export class BankProviderNotConfiguredError extends Error {
-  override readonly name = 'BankProviderNotConfiguredError';
-  constructor() {
-    super('no API Ngân hàng account is configured for this merchant');
-  }
-}
+import type { ProviderAccounts } from './provider-accounts.js';
+import { BankPackageExpiredError, BankProviderNotConfiguredError, ProviderNotConfiguredError } from '../errors/index.js';
 
 /** Runs a provider call, giving the two expected account-level failures their own types. */
 export async function bankCall<T>(call: () => Promise<T>): Promise<T> {
   try {
     return await call();
   } catch (error) {
-    if (isPackageExpired(error)) throw new BankPackageExpiredError(error.message, error.options.providerMessage);
-    if (error instanceof MissingProviderAccountError) throw new BankProviderNotConfiguredError();
+    if (isPackageExpired(error)) throw new BankPackageExpiredError(error.message, error.options.providerMessage, { cause: error });
+    if (error instanceof ProviderNotConfiguredError) throw new BankProviderNotConfiguredError();
     throw error;
   }
 }
@@ -41,7 +26,7 @@ export class BankProvider {
   ) {}
 
   async credentials(merchantId: string): Promise<ApiNganHangCredentials> {
-    return bankCall(async () => (await this.accounts.credentials(merchantId, 'APINGANHANG')) as ApiNganHangCredentials);
+    return bankCall(() => this.accounts.credentials(merchantId, 'APINGANHANG'));
   }
 
   /** A fresh client object; the Bearer token itself is cached process-wide by the connector. */

@@ -6,9 +6,10 @@
 // found by it when a description names it.
 import type { PrismaClient } from '../generated/prisma/client.js';
 import { newTransferCode } from '../domain/payment-matching.js';
-import { NotFoundError, ValidationError } from '../schema/errors.js';
-import { Idempotency, IdempotencyKeyReusedError } from './idempotency.js';
+import { Idempotency } from './idempotency.js';
 import { toJson } from './order-transitions.js';
+import { NotFoundError, ValidationError, IdempotencyKeyReusedError } from '../errors/index.js';
+import { isUniqueViolation } from '../errors/index.js';
 
 export interface CreateBankTransferCommand {
   merchantId: string;
@@ -21,7 +22,6 @@ export interface CreateBankTransferCommand {
   expiresInMinutes?: number;
 }
 
-const isUniqueViolation = (error: unknown) => (error as { code?: string })?.code === 'P2002' || /unique constraint/i.test(String((error as Error)?.message));
 
 export class BankTransferOrders {
   constructor(

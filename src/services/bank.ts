@@ -2,7 +2,7 @@
 // linked accounts, provider account reads, the statement import and its
 // webhook, payment matching and bank-transfer orders.
 import { defaultHttpOptions } from '../providers/http.js';
-import type { ServiceDeps } from './index.js';
+import type { ServiceDeps } from './deps.js';
 import type { Idempotency } from './idempotency.js';
 import type { OrderTransitions } from './order-transitions.js';
 import type { ProviderAccounts } from './provider-accounts.js';

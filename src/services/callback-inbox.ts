@@ -12,8 +12,8 @@
 import type { PrismaClient } from '../generated/prisma/client.js';
 import type { ProviderId } from '../providers/types.js';
 import type { Logger } from '../logger.js';
+import { isUniqueViolation } from '../errors/index.js';
 
-const isUniqueViolation = (error: unknown) => (error as { code?: string })?.code === 'P2002' || /unique constraint/i.test(String((error as Error)?.message));
 
 /** How long before a failed callback is tried again (doubles per attempt, capped). */
 export const retryDelayMs = (attempts: number) => Math.min(5_000 * 2 ** Math.max(0, attempts - 1), 10 * 60_000);

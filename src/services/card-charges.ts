@@ -9,55 +9,33 @@
 // nothing final can be had by the deadline (CARD_CHARGE_DEADLINE_MINUTES).
 // Every move is guarded by the status in the UPDATE, one event per move,
 // published after the commit. Callbacks come through the inbound pipeline
-// (src/callbacks/card-callbacks.ts).
+// (src/callbacks/card-callbacks.ts). Submitting and checking live here; the
+// writes a report leads to, in card-charge-transitions.ts.
 // The card's code and serial are bearer secrets: sealed at rest, masked
 // everywhere else (events, logs, errors, GraphQL).
-import type { CardCharge, Prisma, PrismaClient } from '../generated/prisma/client.js';
-import type { AppPubSub, CardChargeChanged } from '../pubsub.js';
+import type { CardCharge, PrismaClient } from '../generated/prisma/client.js';
+import type { AppPubSub } from '../pubsub.js';
 import type { Logger } from '../logger.js';
 import type { Config } from '../config.js';
 import { defaultHttpOptions, type ProviderHttpOptions } from '../providers/http.js';
-import { ProviderBadResponseError, ProviderError, ProviderNotSupportedError, ProviderRefusedError, ProviderUnavailableError } from '../providers/errors.js';
 import {
   cardFailureOf,
   createCardConnector,
-  judgeCardCallback,
   maskSecret,
   validateCardInput,
-  type CardCallbackJudgement,
   type CardChargeReport,
   type CardConnector,
-  type CardCredentialsInput,
-  type CardFailure,
-  type CardFailureCode,
 } from '../providers/card/index.js';
-import { decide, ruleText, type Decision, type Evidence } from '../domain/decision-policy.js';
-import { ConcurrentUpdateError, isContention } from '../domain/errors.js';
-import { ValidationError, NotFoundError } from '../schema/errors.js';
-import { Idempotency, IdempotencyConflictError, IdempotencyKeyReusedError, type StoredResult } from './idempotency.js';
+import type { Evidence } from '../domain/decision-policy.js';
+import { Idempotency, type StoredResult } from './idempotency.js';
 import { newRequestId } from './orders.js';
-import { toJson, type EventCause } from './order-transitions.js';
 import type { SealedBox } from './sealed-box.js';
-import { judgeStateOf, providerMessageOf, replayConflict, sealedCardAad, settlementOf } from './card-charge-outcome.js';
+import { sealedCardAad } from './card-charge-outcome.js';
+import { ProviderBadResponseError, ProviderError, ProviderNotSupportedError, ProviderRefusedError, ProviderUnavailableError, ConcurrentUpdateError, ValidationError, NotFoundError, IdempotencyConflictError, IdempotencyKeyReusedError, CardRefusedError } from '../errors/index.js';
+import { rehydrateError, serializeError, type StoredError } from '../errors/replay.js';
+import { CardChargeTransitions, type ApplyContext, type Card, type CardApplyOutcome } from './card-charge-transitions.js';
+import type { ProviderCredentials } from '../providers/registry.js';
 
-/** The card was refused by the provider (statuses 3, 4, 100): the charge exists, FAILED. */
-export class CardRefusedError extends Error {
-  override readonly name = 'CardRefusedError';
-  readonly code: CardFailureCode;
-  readonly retryable: boolean;
-  readonly providerStatus: number;
-  readonly providerMessage: string;
-  constructor(
-    failure: CardFailure,
-    readonly cardChargeId: string,
-  ) {
-    super(failure.meaning);
-    this.code = failure.code;
-    this.retryable = failure.retryable;
-    this.providerStatus = failure.providerStatus;
-    this.providerMessage = failure.providerMessage;
-  }
-}
 
 export interface SubmitCardChargeCommand {
   merchantId: string;
@@ -72,7 +50,7 @@ export interface SubmitCardChargeCommand {
 
 /** Where the merchant's card credentials come from (ProviderAccounts). */
 export interface CardCredentialSource {
-  credentials(merchantId: string, provider: 'CARD'): Promise<unknown>;
+  credentials(merchantId: string, provider: 'CARD'): Promise<ProviderCredentials['CARD']>;
   callbackAllowList(merchantId: string, provider: 'CARD'): Promise<string[] | null>;
 }
 
@@ -85,45 +63,19 @@ export interface CardChargesDeps {
 }
 
 /** The idempotency table's result JSON for this operation (its own kind, next to the orders' one). */
-type CardChargeStoredResult = { kind: 'cardCharge'; cardChargeId: string } | { kind: 'error'; error: Record<string, unknown> & { name: string; message: string } };
-
-/** The outcome of applying one report to one charge. */
-export type CardApplyOutcome =
-  | { kind: 'applied'; status: CardCharge['status']; eventId: string }
-  /** An event without a status change (a contradiction recorded, a review flag). */
-  | { kind: 'recorded'; status: CardCharge['status']; eventId: string }
-  | { kind: 'unchanged'; status: CardCharge['status']; reason: string }
-  | { kind: 'rejected'; status: CardCharge['status']; reason: string; detail: string };
+type CardChargeStoredResult = { kind: 'cardCharge'; cardChargeId: string } | { kind: 'error'; error: StoredError };
 
 export const CARD_POLLER_ACTOR = 'worker:card-poller';
 const OPERATION = 'submitCardCharge';
 const FINGERPRINT_PURPOSE = 'card-charge-idempotency';
 const replayableErrors = { CardRefusedError, ProviderUnavailableError, ValidationError, IdempotencyKeyReusedError, IdempotencyConflictError };
 
-/** Rejections that say the report is not about this charge at all: no evidence about it. */
-const notAboutThisCharge = new Set(['request-id-mismatch', 'trans-id-mismatch']);
-
-interface Card {
-  code: string;
-  serial: string;
-}
-
-export interface ApplyContext {
-  cause: EventCause;
-  actor: string;
-  /** Whose word the report is: our own pull (submit answer, check) or a callback (the only word, when the provider has no check). */
-  source: 'callback' | 'check';
-  payload?: unknown;
-  note?: string;
-  /** The charge's deadline has passed. */
-  pastDeadline?: boolean;
-}
-
 export class CardCharges {
   private readonly http: ProviderHttpOptions;
   private readonly firstPollAfterMs: number;
   private readonly pollIntervalMs: number;
   private readonly deadlineMs: number;
+  private readonly transitions: CardChargeTransitions;
 
   constructor(
     private readonly deps: CardChargesDeps,
@@ -138,6 +90,7 @@ export class CardCharges {
     this.pollIntervalMs = deps.config.POLL_INTERVAL_MS;
     this.firstPollAfterMs = Math.min(deps.config.POLL_INTERVAL_MS, 30_000);
     this.deadlineMs = deps.config.CARD_CHARGE_DEADLINE_MINUTES * 60_000;
+    this.transitions = new CardChargeTransitions(deps, (charge) => this.openCard(charge));
   }
 
   /** By when the charge must have a final word (charges made before deadlines existed: CARD_CHARGE_DEADLINE_MINUTES after creation). */
@@ -155,12 +108,21 @@ export class CardCharges {
 
   async connector(merchantId: string): Promise<CardConnector> {
     // The credentials are validated again by the connector (zod at the edge).
-    const credentials = (await this.accounts.credentials(merchantId, 'CARD')) as CardCredentialsInput;
+    const credentials = await this.accounts.credentials(merchantId, 'CARD');
     return createCardConnector(credentials, { http: this.http });
   }
 
   openCard(charge: Pick<CardCharge, 'merchantId' | 'requestId' | 'sealedCard'>): Card {
     return this.deps.sealedBox.open<Card>(charge.sealedCard, sealedCardAad(charge.merchantId, charge.requestId));
+  }
+
+  /** The one writer of a charge's status (card-charge-transitions.ts); callbacks and checks go through it. */
+  apply(charge: CardCharge, report: CardChargeReport, card: Card, context: ApplyContext): Promise<CardApplyOutcome> {
+    return this.transitions.apply(charge, report, card, context);
+  }
+
+  applyEvidence(charge: CardCharge, evidence: Evidence, context: ApplyContext, report?: CardChargeReport, card?: Card): Promise<CardApplyOutcome> {
+    return this.transitions.applyEvidence(charge, evidence, context, report, card);
   }
 
   // ---- submit ---------------------------------------------------------------
@@ -214,7 +176,7 @@ export class CardCharges {
         return { charge, eventId: event.id };
       });
       cardChargeId = created.charge.id;
-      this.publish({ cardChargeId, merchantId, eventId: created.eventId, status: 'PENDING', at: now.toISOString() });
+      this.transitions.publish({ cardChargeId, merchantId, eventId: created.eventId, status: 'PENDING', at: now.toISOString() });
 
       let report: CardChargeReport;
       try {
@@ -342,163 +304,6 @@ export class CardCharges {
     }
   }
 
-  // ---- the one place a charge changes ----------------------------------------
-
-  /**
-   * Judges a report against the charge (ids, figures), reads it as evidence,
-   * and writes what the decision table says. Reports about another charge,
-   * and replays of a recorded report with other figures, are refused.
-   */
-  async apply(charge: CardCharge, report: CardChargeReport, card: Card, context: ApplyContext): Promise<CardApplyOutcome> {
-    const log = this.deps.logger.child({ cardChargeId: charge.id, cause: context.cause, actor: context.actor });
-    const judgement = judgeCardCallback(judgeStateOf(charge), report, { checkEnabled: false, source: context.source });
-    if (judgement.decision === 'reject' && notAboutThisCharge.has(judgement.reason)) {
-      log.warn({ reason: judgement.reason, detail: judgement.detail }, 'refused a card report about another charge; nothing applied');
-      return { kind: 'rejected', status: charge.status, reason: judgement.reason, detail: judgement.detail };
-    }
-    const conflict = judgement.decision === 'ignore' && judgement.reason === 'duplicate' ? replayConflict(charge, report) : null;
-    if (conflict && context.source === 'callback') {
-      log.warn({ detail: conflict }, 'refused a replayed card report with altered values; nothing applied');
-      return { kind: 'rejected', status: charge.status, reason: 'replayed-with-other-values', detail: conflict };
-    }
-    // Our own check disagreeing with what we recorded is a contradiction for a person.
-    const evidence: Evidence = conflict ? { kind: 'inconsistent' } : cardEvidenceOf(judgement, report);
-    const outcome = await this.applyEvidence(charge, evidence, context, report, card);
-    if (judgement.decision === 'reject' && outcome.kind === 'unchanged') {
-      log.warn({ reason: judgement.reason, detail: judgement.detail, providerStatus: report.providerStatus }, 'refused a card report; nothing applied');
-      return { kind: 'rejected', status: charge.status, reason: judgement.reason, detail: judgement.detail };
-    }
-    return outcome;
-  }
-
-  /** Decides `evidence` for the charge as it is now and writes the decision (guarded by its status). */
-  async applyEvidence(charge: CardCharge, evidence: Evidence, context: ApplyContext, report?: CardChargeReport, card?: Card): Promise<CardApplyOutcome> {
-    let current = charge;
-    for (let attempt = 0; attempt < 5; attempt++) {
-      const decision = decide({ subject: 'card', status: current.status, evidence, trust: 'evidence', cause: context.cause, pastDeadline: context.pastDeadline ?? false });
-      const written = await this.write(current, decision, context, report, card ?? this.openCard(current));
-      if (written) return written;
-      // The charge moved under us (a callback and the poller at once): decide again on what it is now.
-      current = await this.prisma.cardCharge.findUniqueOrThrow({ where: { id: charge.id } });
-    }
-    throw new ConcurrentUpdateError('card charge', charge.id);
-  }
-
-  /** Null when the charge was no longer in the status the decision was taken on. */
-  private async write(charge: CardCharge, decision: Decision, context: ApplyContext, report: CardChargeReport | undefined, card: Card): Promise<CardApplyOutcome | null> {
-    const now = new Date();
-    const providerFields = report
-      ? { providerStatus: report.providerStatus, providerMessage: providerMessageOf(report, card), ...(charge.transId === null && report.transId !== undefined ? { transId: report.transId } : {}) }
-      : {};
-    switch (decision.kind) {
-      case 'keep': {
-        // A still-pending charge keeps the provider's latest word (raw, when the document does not show it); nothing else.
-        if (report && charge.status === 'PENDING' && context.source === 'check') {
-          const changed = Object.entries({ ...providerFields, submitted: true }).some(([key, value]) => (charge as Record<string, unknown>)[key] !== value);
-          if (changed) await this.guarded(charge.id, () => this.prisma.cardCharge.updateMany({ where: { id: charge.id, status: 'PENDING' }, data: { ...providerFields, submitted: true } }));
-        }
-        return { kind: 'unchanged', status: charge.status, reason: decision.rule === 'not-yet' ? 'still-pending' : decision.rule === 'success-confirmed-again' || decision.rule === 'closed-stays-closed' ? 'duplicate' : decision.rule };
-      }
-      case 'move': {
-        const to = decision.to;
-        if (to !== 'SUCCEEDED' && to !== 'FAILED' && to !== 'NEEDS_REVIEW') throw new Error(`a card charge cannot become ${to}`);
-        const columns =
-          to === 'NEEDS_REVIEW'
-            ? { ...providerFields, status: to, reviewReason: decision.reason!, reviewOpenedAt: now, submitted: true, nextPollAt: null }
-            : report
-              ? { ...settlementOf(charge, report, to, card), submitted: true, completedAt: now, nextPollAt: null, ...(charge.status === 'NEEDS_REVIEW' ? { reviewOpenedAt: null } : {}) }
-              : // No report to read figures from (the provider does not know the charge): only the status moves.
-                { status: to, completedAt: now, nextPollAt: null };
-        const eventId = await this.event(charge, columns, { from: charge.status, to, decision, context, report });
-        return eventId ? { kind: 'applied', status: to, eventId } : null;
-      }
-      case 'flag':
-      case 'record': {
-        // A review already open keeps its place in the queue (oldest first).
-        const review = decision.kind === 'flag' ? { reviewReason: decision.reason, ...(charge.reviewOpenedAt ? {} : { reviewOpenedAt: now }) } : {};
-        const eventId = await this.event(charge, review, { from: charge.status, to: charge.status, decision, context, report });
-        if (eventId && decision.kind === 'flag') this.deps.logger.warn({ cardChargeId: charge.id, reason: decision.reason }, 'a report contradicts the card charge; flagged for review');
-        return eventId ? { kind: 'recorded', status: charge.status, eventId } : null;
-      }
-      case 'confirm':
-      case 'flag-payment':
-      case 'refuse':
-        throw new Error(`the card decision ${decision.rule} is not for a report`);
-      default: {
-        const unhandled: never = decision;
-        throw new Error(`unhandled decision ${JSON.stringify(unhandled)}`);
-      }
-    }
-  }
-
-  /** The charge's columns (guarded by `from`) and one event, in one transaction; published after the commit. */
-  private async event(
-    charge: CardCharge,
-    columns: Prisma.CardChargeUpdateManyMutationInput,
-    change: { from: CardCharge['status']; to: CardCharge['status']; decision: Decision; context: ApplyContext; report?: CardChargeReport },
-  ): Promise<string | null> {
-    const now = new Date();
-    const eventId = await this.guarded(charge.id, () =>
-      this.prisma.$transaction(async (tx) => {
-        const updated = await tx.cardCharge.updateMany({ where: { id: charge.id, status: change.from }, data: columns });
-        if (updated.count !== 1) return null;
-        const event = await tx.cardChargeEvent.create({
-          data: {
-            cardChargeId: charge.id,
-            fromStatus: change.from,
-            toStatus: change.to,
-            cause: change.context.cause,
-            actor: change.context.actor,
-            providerStatus: change.report?.providerStatus,
-            payload: toJson(change.context.payload ?? change.report?.raw),
-            note: change.context.note ?? ruleText(change.decision.rule),
-            createdAt: now,
-          },
-          select: { id: true },
-        });
-        return event.id;
-      }),
-    );
-    if (eventId) this.publish({ cardChargeId: charge.id, merchantId: charge.merchantId, eventId, status: change.to, at: now.toISOString() });
-    return eventId;
-  }
-
-  private async guarded<T>(cardChargeId: string, work: () => Promise<T>): Promise<T> {
-    try {
-      return await work();
-    } catch (error) {
-      if (isContention(error)) throw new ConcurrentUpdateError('card charge', cardChargeId, { cause: error });
-      throw error;
-    }
-  }
-
-  private publish(message: CardChargeChanged) {
-    this.deps.pubsub.publish('cardCharge:changed', message.cardChargeId, message);
-  }
-}
-
-/** A judged card report as evidence for the decision table (documented statuses only: 1/2 moved, 3/4/100 refused, 99 pending). */
-export function cardEvidenceOf(judgement: CardCallbackJudgement, report: CardChargeReport): Evidence {
-  if (judgement.decision === 'reject') {
-    if (judgement.reason === 'unknown-status') return { kind: 'unknown' };
-    // About a charge that is final already: the report's own word, for the table to call agreement, contradiction or late payment.
-    if (judgement.reason !== 'already-final') return { kind: 'inconsistent' };
-  }
-  if (judgement.decision === 'ignore' && judgement.reason === 'still-pending') return { kind: 'pending' };
-  switch (report.status) {
-    case 'SUCCEEDED':
-      return { kind: 'moved' };
-    case 'FAILED':
-      return { kind: 'refused' };
-    case 'PENDING':
-      return { kind: 'pending' };
-    case null:
-      return { kind: 'unknown' };
-    default: {
-      const unhandled: never = report.status;
-      throw new Error(`unhandled card status ${String(unhandled)}`);
-    }
-  }
 }
 
 /** The idempotency store types its result for orders; card charges keep their own kind in the same JSON column. */
@@ -514,16 +319,4 @@ function replay(result: CardChargeStoredResult | { kind: 'order'; orderId: strin
   throw new Error('this idempotency key belongs to another kind of operation');
 }
 
-function serializeError(error: Error): Extract<CardChargeStoredResult, { kind: 'error' }>['error'] {
-  const fields: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(error)) if (typeof value !== 'function' && typeof value !== 'object') fields[key] = value;
-  return { ...fields, name: error.name, message: error.message };
-}
-
-function rehydrateError(stored: Extract<CardChargeStoredResult, { kind: 'error' }>['error']): Error {
-  const type = (replayableErrors as Record<string, new (...args: never[]) => Error>)[stored.name];
-  const error: Error = type ? Object.create(type.prototype) : new Error(stored.message);
-  Object.assign(error, stored);
-  return error;
-}
 

@@ -5,9 +5,9 @@
 // short-lived, revocable; a revocation is published so open subscriptions end.
 import type { PrismaClient } from '../generated/prisma/client.js';
 import type { AppPubSub } from '../pubsub.js';
-import { NotFoundError, ValidationError } from '../schema/errors.js';
 import { generateSecretToken, hashSecretToken, hasSecretTokenShape, sameHash } from './secret-tokens.js';
 import { parseShopUrl } from '../domain/shop-url.js';
+import { NotFoundError, ValidationError } from '../errors/index.js';
 
 export const CLIENT_TOKEN_PREFIX = 'pg_ct_';
 const SHOWN_PREFIX_LENGTH = CLIENT_TOKEN_PREFIX.length + 8;

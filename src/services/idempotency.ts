@@ -9,23 +9,12 @@
 // charge), the key stays tied to it and a retry is handed that.
 import { createHash } from 'node:crypto';
 import type { Prisma, PrismaClient } from '../generated/prisma/client.js';
+import { IdempotencyConflictError, IdempotencyKeyReusedError } from '../errors/index.js';
+import type { StoredError } from '../errors/replay.js';
+import { isUniqueViolation } from '../errors/index.js';
 
-export class IdempotencyKeyReusedError extends Error {
-  override readonly name = 'IdempotencyKeyReusedError';
-  constructor(readonly key: string) {
-    super(`idempotency key "${key}" was already used with a different input`);
-  }
-}
-
-export class IdempotencyConflictError extends Error {
-  override readonly name = 'IdempotencyConflictError';
-  constructor(readonly key: string) {
-    super(`a request with idempotency key "${key}" is still in progress; retry later`);
-  }
-}
-
-/** What the first request answered: an order, or a typed error to replay. */
-export type StoredResult = { kind: 'order'; orderId: string } | { kind: 'error'; error: Record<string, unknown> & { name: string; message: string } };
+/** What the first request answered: an order, or a typed error to replay (errors/replay.ts). */
+export type StoredResult = { kind: 'order'; orderId: string } | { kind: 'error'; error: StoredError };
 
 export type Claim =
   | { kind: 'claimed'; recordId: string }
@@ -66,7 +55,6 @@ export interface IdempotencyOptions {
  */
 export const CLAIM_LEASE_MS = 60_000;
 
-const isUniqueViolation = (error: unknown) => (error as { code?: string })?.code === 'P2002' || /unique constraint/i.test(String((error as Error)?.message));
 
 const STALE_IN_PROGRESS_MS = 120_000;
 

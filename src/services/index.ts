@@ -1,16 +1,13 @@
 // The use cases, wired once per app instance. The GraphQL layer, the callback
 // routes, the workers and the CLI all go through these.
-import type { PrismaClient } from '../generated/prisma/client.js';
-import { FanOut, type AppPubSub } from '../pubsub.js';
-import type { Logger } from '../logger.js';
-import type { Config } from '../config.js';
+import { FanOut } from '../pubsub.js';
 import { defaultHttpOptions } from '../providers/http.js';
 import { ApiKeys } from './api-keys.js';
 import { Merchants } from './merchants.js';
 import { Idempotency } from './idempotency.js';
 import { OrderTransitions } from './order-transitions.js';
 import { Orders } from './orders.js';
-import { ProviderAccounts, type SandboxAccess } from './provider-accounts.js';
+import { ProviderAccounts } from './provider-accounts.js';
 import { CallbackInbox } from './callback-inbox.js';
 import { createInboundPipeline } from '../callbacks/index.js';
 import { createDatabaseNonceSource } from './nonces.js';
@@ -20,21 +17,12 @@ import { CardCharges } from './card-charges.js';
 import { createBankServices } from './bank.js';
 import { ClientTokens } from './client-tokens.js';
 import { createReviewServices } from './review/index.js';
-import type { SealedBox } from './sealed-box.js';
 import { createWebhookServices } from '../webhooks/index.js';
 import { Dashboard } from './dashboard.js';
 import { createPaymentServices, createProviderHealth, healthTrackedConnectors } from './payments/index.js';
+import type { ServiceDeps } from './deps.js';
 
-export interface ServiceDeps {
-  prisma: PrismaClient;
-  pubsub: AppPubSub;
-  logger: Logger;
-  config: Config;
-  sealedBox: SealedBox;
-  /** The app's own URL, known once it listens (callbacks point there unless PUBLIC_URL says otherwise). */
-  publicUrl: () => string;
-  sandbox: () => SandboxAccess | undefined;
-}
+export type { ServiceDeps } from './deps.js';
 
 export function createServices(deps: ServiceDeps) {
   const { prisma, pubsub, logger, config } = deps;

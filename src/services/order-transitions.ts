@@ -4,14 +4,16 @@
 // decision is written with its event in one transaction guarded by the status
 // it was decided on, and published after the commit. A decision taken on a
 // status that changed meanwhile is taken again on the new one.
+// Kept whole (over 300 lines) because it is the one writer of order status:
+// every path that changes an order must be readable side by side.
 import type { Prisma, PrismaClient } from '../generated/prisma/client.js';
 import { directionOf, type OrderKind, type StatusReport } from '../providers/types.js';
 import { judgeTransition, isFinal, type OrderStatus, type ReviewReason } from '../domain/order-status.js';
 import { decide, evidenceOf, ruleText, type Decision, type DecisionCause, type Evidence, type Subject } from '../domain/decision-policy.js';
-import { ConcurrentUpdateError, isContention } from '../domain/errors.js';
 import type { AppPubSub, OrderChanged } from '../pubsub.js';
 import type { Logger } from '../logger.js';
 import { observe } from '../observability.js';
+import { ConcurrentUpdateError, isContention } from '../errors/index.js';
 
 export type EventCause = DecisionCause;
 
@@ -136,9 +138,9 @@ export class OrderTransitions {
   async decide(request: DecideRequest): Promise<DecideOutcome> {
     for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
       const order = await this.prisma.order.findUniqueOrThrow({ where: { id: request.orderId }, select: { status: true, merchantId: true, kind: true, amount: true, reviewOpenedAt: true } });
-      const status = order.status as OrderStatus;
+      const status = order.status;
       const decision = decide({
-        subject: subjectOf(order.kind as OrderKind),
+        subject: subjectOf(order.kind),
         status,
         expected: order.amount,
         evidence: request.evidence,
@@ -197,7 +199,7 @@ export class OrderTransitions {
   async transition(request: TransitionRequest): Promise<TransitionOutcome> {
     for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
       const order = await this.prisma.order.findUniqueOrThrow({ where: { id: request.orderId }, select: { status: true, merchantId: true } });
-      const from = order.status as OrderStatus;
+      const from = order.status;
       if (request.expectedFrom && from !== request.expectedFrom) return { kind: 'stale', status: from };
       const verdict = judgeTransition(from, request.to);
       if (verdict.kind === 'noop') {
@@ -322,7 +324,7 @@ export class OrderTransitions {
             },
             select: { id: true },
           });
-          return { eventId: event.id, status: order.status as OrderStatus, merchantId: order.merchantId };
+          return { eventId: event.id, status: order.status, merchantId: order.merchantId };
         }),
       request.orderId,
     );

@@ -4,13 +4,11 @@
 import { randomBytes } from 'node:crypto';
 import type { PrismaClient } from '../generated/prisma/client.js';
 import { directionOf, type OrderConnector, type OrderKind, type Payee, type ProviderId, type OrderRef, type StatusReport } from '../providers/types.js';
-import { ProviderAuthError, ProviderError, ProviderNotSupportedError, ProviderRefusedError, ProviderUnavailableError } from '../providers/errors.js';
-import { ConcurrentUpdateError } from '../domain/errors.js';
 import type { Logger } from '../logger.js';
-import { Idempotency, IdempotencyConflictError, IdempotencyKeyReusedError, type StoredResult } from './idempotency.js';
+import { Idempotency, type StoredResult } from './idempotency.js';
 import { OrderTransitions, toJson, type DecideOutcome, type EventCause } from './order-transitions.js';
-import { ValidationError, NotFoundError } from '../schema/errors.js';
-import { MissingProviderAccountError } from './provider-accounts.js';
+import { ProviderAuthError, ProviderError, ProviderNotSupportedError, ProviderRefusedError, ProviderUnavailableError, ConcurrentUpdateError, IdempotencyConflictError, IdempotencyKeyReusedError, ValidationError, NotFoundError, ProviderNotConfiguredError } from '../errors/index.js';
+import { rehydrateError, serializeError } from '../errors/replay.js';
 
 export interface ConnectorSource {
   orderConnector(merchantId: string, provider: ProviderId): Promise<OrderConnector>;
@@ -42,11 +40,11 @@ export const CALLBACK_MERCHANT_PARAM = 'merchant';
 
 /** Our callback URL for one order: the route, our request id, and the merchant it belongs to. */
 export function callbackUrlFor(publicUrl: string, merchantId: string, provider: ProviderId, gateway: string | null | undefined, requestId: string): string {
-  return `${publicUrl}/callbacks/${callbackRoute(provider, gateway)}?ref=${encodeURIComponent(requestId)}&${CALLBACK_MERCHANT_PARAM}=${merchantId}`;
+  return `${publicUrl}/callbacks/${callbackRouteNameOf(provider, gateway)}?ref=${encodeURIComponent(requestId)}&${CALLBACK_MERCHANT_PARAM}=${merchantId}`;
 }
 
 /** Where each provider (or Payment Hub gateway) calls us back. */
-export function callbackRoute(provider: ProviderId, gateway?: string | null): string {
+export function callbackRouteNameOf(provider: ProviderId, gateway?: string | null): string {
   switch (provider) {
     case 'AZCONNECTPAY':
       return 'azconnectpay';
@@ -73,7 +71,7 @@ export interface OrdersOptions {
   firstPollAfterMs: number;
 }
 
-const errorTypes = { ProviderRefusedError, ProviderAuthError, ProviderUnavailableError, ProviderNotSupportedError, ValidationError, IdempotencyKeyReusedError, IdempotencyConflictError, MissingProviderAccountError, ConcurrentUpdateError };
+const errorTypes = { ProviderRefusedError, ProviderAuthError, ProviderUnavailableError, ProviderNotSupportedError, ValidationError, IdempotencyKeyReusedError, IdempotencyConflictError, ProviderNotConfiguredError, ConcurrentUpdateError };
 
 /** An order's row, as the services that settle it read it. */
 export type SettlableOrder = {
@@ -195,7 +193,7 @@ export class Orders {
       const replayable = Object.values(errorTypes).some((type) => error instanceof type);
       if (replayable) {
         if (!orderId && !(error instanceof ProviderUnavailableError)) await this.idempotency.release(claim.recordId);
-        else await this.idempotency.complete(claim.recordId, { kind: 'error', error: serializeError(error as Error, orderId) }, orderId);
+        else await this.idempotency.complete(claim.recordId, { kind: 'error', error: serializeError(error as Error) }, orderId);
       } else {
         // Unexpected: keep the key in flight with its order (if any) so a retry finds that order, not a second one.
         if (!orderId) await this.idempotency.release(claim.recordId);
@@ -259,7 +257,7 @@ export class Orders {
       report = await this.ask(order, options.connector);
     } catch (error) {
       // Past the deadline, no usable answer is itself the evidence: the order goes to a person.
-      const unusable = error instanceof ProviderError || error instanceof MissingProviderAccountError;
+      const unusable = error instanceof ProviderError || error instanceof ProviderNotConfiguredError;
       if (!(unusable && options.pastDeadline)) throw error;
       return this.transitions.decide({
         orderId: order.id,
@@ -314,16 +312,3 @@ export function toOrderRef(order: { kind: OrderKind; requestId: string; provider
   };
 }
 
-function serializeError(error: Error, orderId?: string): Extract<StoredResult, { kind: 'error' }>['error'] {
-  const fields: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(error)) if (typeof value !== 'function' && typeof value !== 'object') fields[key] = value;
-  if (error instanceof ProviderRefusedError) fields.options = error.options;
-  return { ...fields, name: error.name, message: error.message, orderId };
-}
-
-function rehydrateError(stored: Extract<StoredResult, { kind: 'error' }>['error']): Error {
-  const type = (errorTypes as Record<string, new (...args: never[]) => Error>)[stored.name];
-  const error: Error = type ? Object.create(type.prototype) : new Error(stored.message);
-  Object.assign(error, stored);
-  return error;
-}

@@ -20,7 +20,7 @@
 import type { PrismaClient } from '../generated/prisma/client.js';
 import type { Logger } from '../logger.js';
 import { decideMatch, matchNote, transferCodeCandidates, type MatchDecision } from '../domain/payment-matching.js';
-import type { OrderStatus, ReviewReason } from '../domain/order-status.js';
+import type { ReviewReason } from '../domain/order-status.js';
 import type { OrderTransitions } from './order-transitions.js';
 
 const LEASE = '1 minute';
@@ -102,7 +102,7 @@ export class PaymentMatcher {
         : [];
       const decision = decideMatch(
         { direction: line.direction, amount: line.amount, text: matchText(line) },
-        candidates.map((order) => ({ id: order.id, code: order.requestId, amount: order.amount, status: order.status as OrderStatus })),
+        candidates.map((order) => ({ id: order.id, code: order.requestId, amount: order.amount, status: order.status })),
       );
       if (decision.kind === 'unmatched') {
         await this.finish(id, matchNote(decision), unmatchedReview(decision, line));

@@ -3,28 +3,17 @@
 // own get the in-process simulator's credentials.
 import type { PrismaClient, Prisma } from '../generated/prisma/client.js';
 import type { OrderConnector, ProviderId } from '../providers/types.js';
-import { providerModule, type ConnectorContext } from '../providers/registry.js';
-import { ProviderNotSupportedError } from '../providers/errors.js';
+import { providerModule, type ConnectorContext, type ProviderCredentials } from '../providers/registry.js';
 import type { SealedBox } from './sealed-box.js';
-import { ValidationError } from '../schema/errors.js';
 import { checkOutboundUrl } from '../http/outbound-url.js';
 import type { ProviderHosts } from '../config.js';
+import { ProviderNotConfiguredError, ProviderNotSupportedError, ValidationError } from '../errors/index.js';
 
 export interface SandboxAccess {
   /** http://127.0.0.1:<port> of the running sandbox. */
   url: string;
   /** Credentials the simulators accept, per provider. */
   credentials: Record<ProviderId, Record<string, unknown>>;
-}
-
-export class MissingProviderAccountError extends Error {
-  override readonly name = 'MissingProviderAccountError';
-  constructor(
-    readonly provider: ProviderId,
-    detail?: string,
-  ) {
-    super(detail ?? `no ${provider} account is configured for this merchant`);
-  }
 }
 
 const aad = (merchantId: string, provider: ProviderId) => `provider-account:${merchantId}:${provider}`;
@@ -94,10 +83,10 @@ export class ProviderAccounts {
   async describe(merchantId: string) {
     const accounts = await this.prisma.providerAccount.findMany({ where: { merchantId }, orderBy: { provider: 'asc' } });
     return accounts.map((account) => {
-      const module = providerModule(account.provider as ProviderId);
+      const module = providerModule(account.provider);
       const hints = this.currentHints(account);
       return {
-        provider: account.provider as ProviderId,
+        provider: account.provider,
         enabled: account.enabled,
         settings: account.settings as Record<string, unknown>,
         secrets: module.secretFields.map((name) => ({ name, isSet: name in hints, hint: hints[name] ?? null })),
@@ -123,7 +112,7 @@ export class ProviderAccounts {
     let changed = 0;
     const accounts = await this.prisma.providerAccount.findMany({ where: { sealedSecrets: { not: null } } });
     for (const account of accounts) {
-      const associated = aad(account.merchantId, account.provider as ProviderId);
+      const associated = aad(account.merchantId, account.provider);
       if (this.box.isCurrent(account.sealedSecrets!)) continue;
       const secrets = this.box.open(account.sealedSecrets!, associated);
       // Guarded by the old value: a concurrent `set` wins, and is already sealed with the current key.
@@ -150,7 +139,7 @@ export class ProviderAccounts {
   }
 
   /** The connector's credentials for this merchant (secrets opened). */
-  async credentials(merchantId: string, provider: ProviderId): Promise<unknown> {
+  async credentials<P extends ProviderId>(merchantId: string, provider: P): Promise<ProviderCredentials[P]> {
     const module = providerModule(provider);
     const [account, merchant] = await Promise.all([
       this.prisma.providerAccount.findUnique({ where: { merchantId_provider: { merchantId, provider } } }),
@@ -159,20 +148,20 @@ export class ProviderAccounts {
     const sandbox = merchant.sandbox ? this.sandbox() : undefined;
     let values: Record<string, unknown>;
     if (account) {
-      if (!account.enabled) throw new MissingProviderAccountError(provider);
+      if (!account.enabled) throw new ProviderNotConfiguredError(provider);
       const secrets = account.sealedSecrets ? this.box.open<Record<string, unknown>>(account.sealedSecrets, aad(merchantId, provider)) : {};
       values = { ...(account.settings as Record<string, unknown>), ...secrets };
     } else if (sandbox) {
       values = { ...sandbox.credentials[provider] };
     } else {
-      throw new MissingProviderAccountError(provider);
+      throw new ProviderNotConfiguredError(provider);
     }
     // A sandbox merchant's account without a base URL talks to the in-process simulator.
     if (sandbox && !values.baseUrl) values.baseUrl = sandbox.url + module.sandboxBasePath;
     const credentials = module.credentials.parse(values);
     // Checked at every use too: the operator's allow-list may have changed since the account was saved.
     const refused = this.refusedBaseUrl(provider, (credentials as { baseUrl?: unknown }).baseUrl, merchant.sandbox);
-    if (refused) throw new MissingProviderAccountError(provider, `the ${provider} account's baseUrl is refused: ${refused}; set the account again`);
+    if (refused) throw new ProviderNotConfiguredError(provider, `the ${provider} account's baseUrl is refused: ${refused}; set the account again`);
     return credentials;
   }
 

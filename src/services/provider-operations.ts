@@ -7,11 +7,11 @@ import { isIP } from 'node:net';
 import { z } from 'zod';
 import { hasControlCharacters } from '../domain/text.js';
 import type { HubGateway, HubSettings, HubSettingsInput, TransactionFilter } from '../providers/apinganhang/index.js';
-import { ProviderNotSupportedError, ProviderRefusedError } from '../providers/errors.js';
+import { ProviderNotSupportedError, ProviderRefusedError } from '../errors/index.js';
 import { createVnKashClient, type VnKashCredentials } from '../providers/vnkash/index.js';
-import { NotFoundError, ValidationError } from '../schema/errors.js';
+import { NotFoundError, ValidationError } from '../errors/index.js';
 import { bankCall, type BankProvider } from './bank-provider.js';
-import { BankStatementExportTooLargeError, HubGatewayTestFailedError } from './provider-operation-errors.js';
+import { BankStatementExportTooLargeError, HubGatewayTestFailedError } from '../errors/index.js';
 import type { ProviderAccounts } from './provider-accounts.js';
 
 // ---- Payment Hub settings -------------------------------------------------------

@@ -98,8 +98,8 @@ export class WebhookDeliveryWorker {
   async drain(maxWaitMs: number) {
     const waited = new Promise<void>((resolve) => {
       const timer = setTimeout(resolve, maxWaitMs).unref();
-      const settle = () => (this.inFlight > 0 ? (this.idle = settle) : (clearTimeout(timer), resolve()));
-      settle();
+      const finishWhenIdle = () => (this.inFlight > 0 ? (this.idle = finishWhenIdle) : (clearTimeout(timer), resolve()));
+      finishWhenIdle();
     });
     await waited;
     await this.record();

@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { directionOf, type OrderKind } from '../providers/types.js';
 import { orderEventTypes, reviewId, type WebhookEventType } from '../domain/event-feed.js';
 import type { BankLineRow, CardEventRow, OrderEventRow } from './source-rows.js';
+import { isUuid } from '../domain/ids.js';
 
 /** A review opened or closed on an order, a card charge or a bank line (read from their review columns). */
 export interface ReviewChange {
@@ -98,7 +99,7 @@ export function bankLineData(line: BankLineRow, matchedOrderId: string | null) {
 /** The bank line an order event names (a match by code, or by hand), if any. */
 export function bankLineNamedBy(event: Pick<OrderEventRow, 'bankTransactionId'>): string | null {
   const id = event.bankTransactionId;
-  return typeof id === 'string' && /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id) ? id : null;
+  return typeof id === 'string' && isUuid(id) ? id : null;
 }
 
 export function orderEventDrafts(event: OrderEventRow, namedLine: BankLineRow | undefined): EventDraft[] {

@@ -4,12 +4,13 @@
 import { randomUUID } from 'node:crypto';
 import type { PrismaClient, WebhookEndpoint } from '../generated/prisma/client.js';
 import type { SealedBox } from '../services/sealed-box.js';
-import { NotFoundError, ValidationError } from '../schema/errors.js';
 import { hasControlCharacters } from '../domain/text.js';
 import { isWebhookEventType, TEST_EVENT_TYPE, type WebhookEventType } from '../domain/event-feed.js';
 import { checkEndpointUrl, type AddressPolicy } from './url-guard.js';
 import { generateWebhookSecret } from './sender.js';
 import { eventId } from './documents.js';
+import { NotFoundError, ValidationError } from '../errors/index.js';
+import { isUuid } from '../domain/ids.js';
 
 export const MAX_ENDPOINTS_PER_MERCHANT = 20;
 export const DEFAULT_ROTATION_GRACE_HOURS = 24;
@@ -22,7 +23,6 @@ export interface EndpointInput {
   enabled?: boolean | null;
 }
 
-export const isUuid = (value: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
 const secretAad = (endpointId: string, which: 'current' | 'previous') => `webhook-endpoint:${endpointId}:${which}`;
 
 export class WebhookEndpoints {

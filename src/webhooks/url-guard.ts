@@ -9,8 +9,8 @@
 import dns from 'node:dns';
 import net from 'node:net';
 import ipaddr from 'ipaddr.js';
-import { ValidationError } from '../schema/errors.js';
 import { checkOutboundUrl, isPublicAddress } from '../http/outbound-url.js';
+import { ValidationError } from '../errors/index.js';
 
 export interface AddressPolicy {
   /** Loopback addresses allowed, over http too (development, sandbox). */

@@ -1,5 +1,6 @@
-// Polls orders that are not final yet, closes them at their deadline, and
-// retries callbacks that were recorded but not applied. Each instance claims
+// Polls orders that are not final yet and closes them at their deadline
+// (callback retries and idempotency purging are their own jobs:
+// housekeeping.ts). Each instance claims
 // its rows with FOR UPDATE SKIP LOCKED, so several instances never do the
 // same work twice. What a poll's answer does (and what the deadline does) is
 // the decision table's call (domain/decision-policy.ts): past its deadline an
@@ -9,8 +10,6 @@ import type { PrismaClient } from '../generated/prisma/client.js';
 import type { Logger } from '../logger.js';
 import type { Orders } from '../services/orders.js';
 import type { OrderTransitions } from '../services/order-transitions.js';
-import type { CallbackInbox } from '../services/callback-inbox.js';
-import type { Idempotency } from '../services/idempotency.js';
 import { isFinal, type OrderStatus } from '../domain/order-status.js';
 import { PeriodicWorker } from './periodic.js';
 
@@ -31,8 +30,6 @@ export class OrderPoller extends PeriodicWorker {
     private readonly prisma: PrismaClient,
     private readonly orders: Orders,
     private readonly transitions: OrderTransitions,
-    private readonly inbox: CallbackInbox,
-    private readonly idempotency: Idempotency,
     logger: Logger,
     private readonly options: PollerOptions,
   ) {
@@ -56,29 +53,18 @@ export class OrderPoller extends PeriodicWorker {
       RETURNING "id"`;
     for (const { id } of due) {
       if (this.stopping) break;
-      await this.settle(id).catch((error) => this.logger.warn({ orderId: id, err: (error as Error).message }, 'could not poll an order; will try again'));
+      await this.pollOrder(id).catch((error) => this.logger.warn({ orderId: id, err: (error as Error).message }, 'could not poll an order; will try again'));
     }
     const closed = await this.closeOwnOrders();
-    await this.purgeExpiredKeys();
-    return due.length + closed + (await this.inbox.retryFailed());
+    return due.length + closed;
   }
 
   /** One status query, decided with the deadline in mind (cause EXPIRY once it has passed). */
-  private async settle(orderId: string) {
+  private async pollOrder(orderId: string) {
     const order = await this.prisma.order.findUnique({ where: { id: orderId } });
     if (!order || isFinal(order.status as OrderStatus) || order.status === 'NEEDS_REVIEW') return;
     const pastDeadline = this.orders.pastDeadline(order);
     await this.orders.reconcile(order, pastDeadline ? 'EXPIRY' : 'POLL', POLLER_ACTOR, { pastDeadline });
-  }
-
-  private lastPurge = 0;
-
-  /** Idempotency keys past IDEMPOTENCY_TTL_HOURS are forgotten (once a minute is plenty). */
-  private async purgeExpiredKeys() {
-    if (Date.now() - this.lastPurge < 60_000) return;
-    this.lastPurge = Date.now();
-    const { count } = await this.idempotency.purgeExpired();
-    if (count) this.logger.info({ count }, 'forgot expired idempotency keys');
   }
 
   /**

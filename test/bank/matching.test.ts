@@ -46,7 +46,11 @@ describe('bank-transfer orders matched against the statement', () => {
     expect(notMine).toMatchObject({ __typename: 'NotFoundError' });
     const zero = await createBankTransferOrder(t.url, merchant.apiKey, { amount: '0', bankAccountId: theirs.id, idempotencyKey: 'zero' });
     expect(zero).toMatchObject({ __typename: 'ValidationError', field: 'amount' });
-    expect(await t.app.db.prisma.idempotencyKey.count({ where: { merchantId: merchant.merchantId, key: { in: ['not-mine', 'zero'] } } })).toBe(0);
+    // The same text rules as every other order: no control characters in what is stored and shown.
+    const mine = await demoAccount(t.url, merchant.apiKey);
+    const control = await createBankTransferOrder(t.url, merchant.apiKey, { amount: '1000', bankAccountId: mine.id, idempotencyKey: 'control', merchantReference: 'INV\u00008' });
+    expect(control).toMatchObject({ __typename: 'ValidationError', field: 'merchantReference' });
+    expect(await t.app.db.prisma.idempotencyKey.count({ where: { merchantId: merchant.merchantId, key: { in: ['not-mine', 'zero', 'control'] } } })).toBe(0);
   });
 
   it('pays an order when the exact amount arrives with its code, however the bank spells it', async () => {

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMerchant, gql, startTestApp, type TestApp } from '../support/harness.js';
 import { createCashIn } from '../support/orders.js';
 import { ClientTokens } from '../../src/services/client-tokens.js';
-import { ValidationError } from '../../src/schema/errors.js';
+import { ValidationError } from '../../src/errors/index.js';
 
 const CREATE_TOKEN = `mutation($orderId: ID!, $returnUrl: String, $cancelUrl: String) {
   createClientToken(orderId: $orderId, returnUrl: $returnUrl, cancelUrl: $cancelUrl) {

@@ -18,7 +18,7 @@ describe('expiry by the poller', () => {
     merchant = await createMerchant(t.app);
     const { services } = t.app;
     // intervalMs 0: every pass finds each open order due again.
-    poller = new OrderPoller(t.app.db.prisma, services.orders, services.transitions, services.inbox, services.idempotency, t.app.logger, { intervalMs: 0, tickMs: 1_000, batchSize: 20, payoutDeadlineMinutes: 60 });
+    poller = new OrderPoller(t.app.db.prisma, services.orders, services.transitions, t.app.logger, { intervalMs: 0, tickMs: 1_000, batchSize: 20, payoutDeadlineMinutes: 60 });
   });
   afterAll(() => t.stop());
 

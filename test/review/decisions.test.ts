@@ -3,8 +3,7 @@
 // to its order.
 import { describe, expect, it } from 'vitest';
 import { cardChargeResolution, checkLineCanBeTied, checkNote, manualMatchOf, orderResolution } from '../../src/services/review/decisions.js';
-import { ReviewRefusedError } from '../../src/services/review/errors.js';
-import { ValidationError } from '../../src/schema/errors.js';
+import { ReviewRefusedError, ValidationError } from '../../src/errors/index.js';
 
 const refused = (code: string) => expect.objectContaining({ name: 'ReviewRefusedError', code });
 const invalid = (field: string) => expect.objectContaining({ name: 'ValidationError', field });

@@ -5,7 +5,8 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Database } from '../../src/db/client.js';
 import { applyMigrations } from '../../src/db/migrations.js';
-import { hashInput, Idempotency, IdempotencyConflictError, IdempotencyKeyReusedError, type StoredResult } from '../../src/services/idempotency.js';
+import { hashInput, Idempotency, type StoredResult } from '../../src/services/idempotency.js';
+import { IdempotencyConflictError, IdempotencyKeyReusedError } from '../../src/errors/index.js';
 
 describe('hashInput', () => {
   it('is the same for the same input however its keys are ordered, and drops absent values', () => {

@@ -4,8 +4,8 @@
 // closes it again; each merchant's account has its own.
 import { describe, expect, it } from 'vitest';
 import { ProviderHealth } from '../../src/services/payments/provider-health.js';
-import { CircuitOpenError } from '../../src/services/payments/errors.js';
-import { ProviderRefusedError, ProviderUnavailableError } from '../../src/providers/errors.js';
+import { CircuitOpenError } from '../../src/errors/index.js';
+import { ProviderRefusedError, ProviderUnavailableError } from '../../src/errors/index.js';
 import { until } from '../support/harness.js';
 
 const unavailable = () => Promise.reject(new ProviderUnavailableError('VNKASH', 'timed out', true));

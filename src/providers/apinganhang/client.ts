@@ -4,7 +4,6 @@
 // bodies, and error answers → typed errors. Every call goes through
 // providerFetch, so it has a timeout.
 import { z } from 'zod';
-import { ProviderAuthError, ProviderBadResponseError } from '../errors.js';
 import { defaultHttpOptions, parseJson, providerFetch, type ProviderHttpOptions, type ProviderResponse } from '../http.js';
 import type { ApiNganHangCredentials } from './credentials.js';
 import { errorFromHttp, providerMessageOf, refusedInBody } from './errors.js';
@@ -12,6 +11,7 @@ import { defaultPaths, pathOf, type ApiNganHangOperation } from './paths.js';
 import { createRedactor, type Redactor } from './redact.js';
 import { loginAnswerSchema, type LoginAnswer } from './schemas.js';
 import { sharedTokenCache, tokenCacheKey, type TokenCache } from './token-cache.js';
+import { ProviderAuthError, ProviderBadResponseError } from '../../errors/index.js';
 
 const PROVIDER = 'APINGANHANG' as const;
 

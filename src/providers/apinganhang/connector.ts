@@ -1,7 +1,6 @@
 // The Payment Hub as an OrderConnector: HUB_PAYIN (create.php) and
 // HUB_PAYOUT (payout.php, assumed path) through SharkPay or WowPay, status by
 // query.php, and the forwarded gateway callbacks.
-import { ProviderNotSupportedError, ProviderRefusedError } from '../errors.js';
 import type { CreateOrderInput, CreateOrderResult, OrderConnector, OrderRef, PaymentInstructions, StatusReport } from '../types.js';
 import { createApiNganHangHttp, type ApiNganHangClientOptions } from './client.js';
 import { apiNganHangCredentialsSchema, type ApiNganHangCredentials, type ApiNganHangCredentialsInput } from './credentials.js';
@@ -9,6 +8,7 @@ import { hubCallbackAcknowledgement, hubCallbackRejection, verifyHubCallback } f
 import { wowPayChannels, type HubCreateAnswer, type HubGateway, type WowPayChannel } from './hub-schemas.js';
 import { hubOperations } from './operations/hub.js';
 import { mapGatewayStatus, movedAmount } from './status.js';
+import { ProviderNotSupportedError, ProviderRefusedError } from '../../errors/index.js';
 
 const PROVIDER = 'APINGANHANG' as const;
 

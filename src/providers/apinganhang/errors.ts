@@ -1,8 +1,8 @@
 // The document's error table: every failure is an HTTP status with
 // {"success":false,"message":"..."}. Each status becomes a typed error
 // carrying the document's meaning; the provider's message is kept beside it.
-import { ProviderAuthError, ProviderBadResponseError, ProviderRefusedError, type ProviderError } from '../errors.js';
 import { parseJson } from '../http.js';
+import { ProviderAuthError, ProviderBadResponseError, ProviderRefusedError, type ProviderError } from '../../errors/index.js';
 
 const PROVIDER = 'APINGANHANG' as const;
 

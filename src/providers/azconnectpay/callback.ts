@@ -8,6 +8,7 @@
 import { createHash } from 'node:crypto';
 import { parseDong } from '../../domain/money.js';
 import type { CallbackLocator, CallbackReply, CallbackVerdict, InboundCallback, StatusReport } from '../types.js';
+import { formFields, headerOf, jsonObjectOf, queryFields } from '../inbound-fields.js';
 import { mapAzConnectPayStatus } from './status.js';
 
 /** Our callback URL is `<public>/callbacks/azconnectpay?ref=<requestId>`: `ref` is ours, not the provider's. */
@@ -15,33 +16,18 @@ export const AZCONNECTPAY_CALLBACK_REF_PARAM = 'ref';
 
 const MAX_REQUEST_ID = 255;
 
-function header(callback: InboundCallback, name: string): string {
-  const wanted = name.toLowerCase();
-  for (const [key, value] of Object.entries(callback.headers)) if (key.toLowerCase() === wanted) return value;
-  return '';
-}
-
 /** The callback's fields: a JSON object, a form, or (GET) the query. Null when none can be read. */
 function readFields(callback: InboundCallback): Record<string, unknown> | null {
   if (callback.method === 'GET') {
-    const fields = Object.fromEntries(callback.url.searchParams);
+    const fields = queryFields(callback);
     delete fields[AZCONNECTPAY_CALLBACK_REF_PARAM];
     return fields;
   }
-  const type = header(callback, 'content-type').toLowerCase();
+  const type = headerOf(callback, 'content-type').toLowerCase();
   const body = callback.rawBody.trim();
   // No content type, or a wrong one, is common with small providers: a body that starts like JSON is read as JSON.
-  if (type.includes('json') || body.startsWith('{')) {
-    try {
-      const value: unknown = JSON.parse(body);
-      return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
-    } catch {
-      return null;
-    }
-  }
-  if (type.includes('application/x-www-form-urlencoded') || type === '' || type.includes('text/plain')) {
-    return Object.fromEntries(new URLSearchParams(body));
-  }
+  if (type.includes('json') || body.startsWith('{')) return jsonObjectOf(body) ?? null;
+  if (type.includes('application/x-www-form-urlencoded') || type === '' || type.includes('text/plain')) return formFields(body);
   return null;
 }
 

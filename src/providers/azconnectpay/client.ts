@@ -2,12 +2,12 @@
 // exactly as signed, and error bodies → typed errors. Answers come back
 // validated by zod, with the parsed body kept for the order's event log.
 import type { z } from 'zod';
-import { ProviderBadResponseError } from '../errors.js';
 import { parseJson, providerFetch, type ProviderHttpOptions } from '../http.js';
 import type { AzConnectPayCredentials } from './credentials.js';
 import { errorFromAnswer } from './errors.js';
 import { banksAnswerSchema, cashInCreatedSchema, cashOutCreatedSchema, statusAnswerSchema } from './schemas.js';
 import { cashInSigningString, cashOutSigningString, checksum, type CashInSignedFields, type CashOutSignedFields } from './signing.js';
+import { ProviderBadResponseError } from '../../errors/index.js';
 
 const PROVIDER = 'AZCONNECTPAY' as const;
 

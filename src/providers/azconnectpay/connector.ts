@@ -2,7 +2,6 @@
 // or MoMo wallet the provider gives) and cash-out (the provider pays a bank
 // account or MoMo wallet), their status queries, and the bank list.
 import { dongToNumber, formatDong } from '../../domain/money.js';
-import { ProviderBadResponseError, ProviderNotSupportedError, ProviderRefusedError, ProviderUnavailableError } from '../errors.js';
 import type { ProviderHttpOptions } from '../http.js';
 import type { CallbackReply, CallbackVerdict, CreateOrderInput, CreateOrderResult, InboundCallback, OrderConnector, OrderKind, OrderRef, StatusReport } from '../types.js';
 import { azConnectPayFallbackBanks, type AzConnectPayBank } from './banks.js';
@@ -13,6 +12,7 @@ import { AZCONNECTPAY_REFUSAL_CODE } from './errors.js';
 import { AZCONNECTPAY_CASH_OUT_MINIMUM } from './limits.js';
 import { isDocumentedAzConnectPayStatus, mapAzConnectPayStatus } from './status.js';
 import { instructionsFrom, reportFromStatus, type AzConnectPayMethod } from './transform.js';
+import { ProviderBadResponseError, ProviderNotSupportedError, ProviderRefusedError, ProviderUnavailableError } from '../../errors/index.js';
 
 const PROVIDER = 'AZCONNECTPAY' as const;
 const KINDS = ['CASH_IN', 'CASH_OUT'] as const satisfies readonly OrderKind[];

@@ -3,8 +3,8 @@
 // (API key, checksum) become ProviderAuthError; everything else the provider
 // says no to becomes ProviderRefusedError with code "success:false" and the
 // provider's message kept (it is the only meaning there is).
-import { ProviderAuthError, ProviderBadResponseError, ProviderRefusedError, type ProviderError } from '../errors.js';
 import { failureSchema } from './schemas.js';
+import { ProviderAuthError, ProviderBadResponseError, ProviderRefusedError, type ProviderError } from '../../errors/index.js';
 
 const PROVIDER = 'AZCONNECTPAY' as const;
 export const AZCONNECTPAY_REFUSAL_CODE = 'success:false';

@@ -1,10 +1,10 @@
 // AZConnectPay answers → unified types: payment instructions a checkout shows,
 // and status reports with amounts parsed exactly.
 import { MoneyFormatError, parseDong } from '../../domain/money.js';
-import { ProviderBadResponseError } from '../errors.js';
 import type { PaymentInstructions, StatusReport } from '../types.js';
 import { cashInBankResultsSchema, cashInMomoResultsSchema, type CashInCreated, type StatusAnswer } from './schemas.js';
 import { isDocumentedAzConnectPayStatus, mapAzConnectPayStatus } from './status.js';
+import { ProviderBadResponseError } from '../../errors/index.js';
 
 const PROVIDER = 'AZCONNECTPAY' as const;
 

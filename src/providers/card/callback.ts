@@ -7,6 +7,7 @@
 // The signature md5(partner_key + code + serial) does NOT cover status or
 // amount: a verified callback is still a claim; see judge.ts.
 import type { CallbackLocator, CallbackReply, InboundCallback, ParsedCallback } from '../types.js';
+import { formFields, jsonObjectOf, queryFields } from '../inbound-fields.js';
 import type { CardCredentials } from './credentials.js';
 import { toStatusReport, type CardChargeReport } from './report.js';
 import { cardCallbackSchema, describeIssues } from './schemas.js';
@@ -20,20 +21,16 @@ export type CardCallbackVerdict =
 /** The callback's fields as strings or JSON values, from whichever form it came in. */
 export function readCardCallbackFields(callback: InboundCallback): Record<string, unknown> | null {
   const method = callback.method.toUpperCase();
-  const query = Object.fromEntries(callback.url.searchParams);
+  const query = queryFields(callback);
   if (method === 'GET') return query;
   if (method !== 'POST') return null;
   const body = callback.rawBody.trim();
   if (body.startsWith('{')) {
-    try {
-      const value: unknown = JSON.parse(body);
-      return value && typeof value === 'object' && !Array.isArray(value) ? { ...query, ...(value as Record<string, unknown>) } : null;
-    } catch {
-      return null;
-    }
+    const json = jsonObjectOf(body);
+    return json ? { ...query, ...json } : null;
   }
   if (body.length === 0) return query;
-  return { ...query, ...Object.fromEntries(new URLSearchParams(body)) };
+  return { ...query, ...formFields(body) };
 }
 
 /** Lookup keys read from an untrusted callback: request_id is ours, trans_id theirs. */

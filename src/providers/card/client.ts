@@ -2,7 +2,6 @@
 // sends multipart --form under a "Content-Type: application/json" header,
 // which contradicts itself; we send application/x-www-form-urlencoded, which
 // every PHP-style endpoint of this family reads into the same fields.
-import { ProviderBadResponseError, ProviderError, ProviderUnavailableError } from '../errors.js';
 import { parseJson, providerFetch, type ProviderHttpOptions } from '../http.js';
 import type { CardCredentials } from './credentials.js';
 import { redactSecrets } from './mask.js';
@@ -10,6 +9,7 @@ import type { CardChargeReport } from './report.js';
 import { cardPayloadSchema, describeIssues } from './schemas.js';
 import { cardSign } from './signing.js';
 import { toCardReport } from './status.js';
+import { ProviderBadResponseError, ProviderError, ProviderUnavailableError } from '../../errors/index.js';
 
 export type CardCommand = 'charging' | 'check';
 

@@ -1,7 +1,6 @@
 // The card connector. Card charges are not orders, so this is not an
 // OrderConnector: submit/check speak card fields and return CardChargeReport;
 // the callback half matches the OrderConnector's callback methods.
-import { ProviderNotSupportedError, ProviderRefusedError } from '../errors.js';
 import { defaultHttpOptions, type ProviderHttpOptions } from '../http.js';
 import type { CallbackReply, InboundCallback } from '../types.js';
 import { acknowledgeCardCallback, rejectCardCallback, verifyCardCallback, type CardCallbackVerdict } from './callback.js';
@@ -10,6 +9,7 @@ import { sendCardCommand, type CardRequestFields } from './client.js';
 import { cardRulesOf, parseCardCredentials, type CardCredentialsInput } from './credentials.js';
 import { CardInputError } from './errors.js';
 import type { CardChargeReport } from './report.js';
+import { ProviderNotSupportedError, ProviderRefusedError } from '../../errors/index.js';
 
 export type CardSubmitInput = CardRequestFields;
 

@@ -1,21 +1,12 @@
 // Statuses 3, 4 and 100 are expected failures a GraphQL client can act on.
 // The submit returns them as reports (the charge exists with a final state);
 // these helpers give each a stable public code and the document's meaning.
-import { ProviderRefusedError } from '../errors.js';
+import { ProviderRefusedError } from '../../errors/index.js';
+import type { CardFailure, CardFailureCode } from '../../domain/card-failure.js';
 import type { CardChargeReport } from './report.js';
 import { describeCardStatus } from './status.js';
 
-export type CardFailureCode = 'CARD_INVALID' | 'PROVIDER_MAINTENANCE' | 'SUBMISSION_REJECTED';
-
-export interface CardFailure {
-  code: CardFailureCode;
-  providerStatus: 3 | 4 | 100;
-  /** The document's meaning, in English. */
-  meaning: string;
-  /** The provider's own message (status 100 puts its reason there). */
-  providerMessage: string;
-  retryable: boolean;
-}
+export type { CardFailure, CardFailureCode };
 
 /** The failure a report describes, or null when it is not a failure (succeeded, pending, unknown). */
 export function cardFailureOf(report: CardChargeReport): CardFailure | null {

@@ -7,8 +7,8 @@
 // (<public>/callbacks/vnkash?ref=<requestId>), or by an id in the body.
 import { createHash } from 'node:crypto';
 import { parseDong } from '../../domain/money.js';
-import { parseJson } from '../http.js';
 import type { CallbackLocator, CallbackReply, CallbackVerdict, InboundCallback } from '../types.js';
+import { formFields, headerOf, jsonObjectOf, queryFields } from '../inbound-fields.js';
 import { statusOfCallbackWord } from './status.js';
 
 type Fields = Record<string, unknown>;
@@ -19,15 +19,12 @@ function isRecord(value: unknown): value is Fields {
 
 /** The callback's fields, from the query (GET) or the body (JSON or form); null when the body cannot be read. */
 function readFields(callback: InboundCallback): Fields | null {
-  if (callback.method.toUpperCase() === 'GET') return Object.fromEntries(callback.url.searchParams);
-  const type = Object.entries(callback.headers).find(([key]) => key.toLowerCase() === 'content-type')?.[1] ?? '';
+  if (callback.method.toUpperCase() === 'GET') return queryFields(callback);
+  const type = headerOf(callback, 'content-type');
   const body = callback.rawBody.trim();
   if (body === '') return {};
-  if (type.includes('json') || body.startsWith('{')) {
-    const parsed = parseJson(body);
-    return isRecord(parsed) ? parsed : null;
-  }
-  return Object.fromEntries(new URLSearchParams(body));
+  if (type.includes('json') || body.startsWith('{')) return jsonObjectOf(body) ?? null;
+  return formFields(body);
 }
 
 const text = (value: unknown): string | undefined =>

@@ -3,7 +3,6 @@
 // that is either the result or {"error": N} (N per endpoint, see errors.ts).
 import type { z } from 'zod';
 import { formatVietnamTime } from '../../domain/time.js';
-import { ProviderAuthError, ProviderBadResponseError, ProviderNotSupportedError } from '../errors.js';
 import { defaultHttpOptions, parseJson, providerFetch, type ProviderHttpOptions } from '../http.js';
 import type { NonceSource } from '../nonce.js';
 import { parseVnKashCredentials, type VnKashCredentials, type VnKashCredentialsInput } from './credentials.js';
@@ -27,6 +26,7 @@ import {
   type VnKashWithdrawal,
 } from './schemas.js';
 import { buildSignedString, isValidNonce, signVnKash, type VnKashParams } from './signing.js';
+import { ProviderAuthError, ProviderBadResponseError, ProviderNotSupportedError } from '../../errors/index.js';
 
 /** bank.json and withdraw.json accept a card; deposit.json only the four banks. */
 export const vnKashBankPayments = ['ACB', 'CTG', 'DAB', 'VCB', 'CARD'] as const;

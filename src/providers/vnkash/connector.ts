@@ -2,7 +2,6 @@
 // deposit.json names), WITHDRAWAL (pay out to a bank account or card) and
 // TRANSFER (wallet to wallet, final in the answer). Status comes from
 // history.json, the only read the document offers (see status.ts).
-import { ProviderBadResponseError, ProviderNotSupportedError } from '../errors.js';
 import type { CreateOrderInput, CreateOrderResult, OrderConnector, OrderKind, OrderRef, StatusReport } from '../types.js';
 import { acknowledgeVnKashCallback, rejectVnKashCallback, verifyVnKashCallback } from './callback.js';
 import {
@@ -18,6 +17,7 @@ import {
 } from './client.js';
 import type { VnKashCredentials, VnKashCredentialsInput } from './credentials.js';
 import { depositBatchOf, historyRowsOf, statusFromHistory, vnKashOrderKinds, type VnKashOrderKind } from './status.js';
+import { ProviderBadResponseError, ProviderNotSupportedError } from '../../errors/index.js';
 
 /** How far before an order's creation a history search starts when it cannot filter by order code. */
 const HISTORY_LOOKBACK_MS = 10 * 60 * 1000;

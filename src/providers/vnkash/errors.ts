@@ -1,8 +1,8 @@
+import { ProviderAuthError, ProviderRefusedError } from '../../errors/index.js';
 // Every VNKash endpoint answers {"error": N}, and N means something different
 // on each endpoint: one table per endpoint, translated from the document.
 // Auth: signature, key, IP, permission and locked-API codes (our setup is
 // wrong; retrying will not help). Refused: everything else.
-import { ProviderAuthError, ProviderRefusedError } from '../errors.js';
 
 export const vnKashEndpoints = ['balance', 'name', 'bank', 'deposit', 'history', 'withdraw', 'transfer'] as const;
 export type VnKashEndpoint = (typeof vnKashEndpoints)[number];

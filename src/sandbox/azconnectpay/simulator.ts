@@ -3,9 +3,12 @@
 // answers that tell the truth, and callbacks POSTed (JSON) to the URL given at
 // creation when an order settles. The document has no error codes: every
 // refusal is `{success:false, message}` with a fitting HTTP status.
+// Over 300 lines on purpose: one provider's protocol, seen from its side, in
+// one file that reads against its document top to bottom (the routes share
+// the simulated state; what simulators share lives in ../kit.ts).
 import { z } from 'zod';
 import { parseDong } from '../../domain/money.js';
-import { CallbackDeliveries, SteeringQueue, json, type Behaviour, type OutgoingCallback, type Simulator, type SimulatorRequest, type SimulatorResponse } from '../kit.js';
+import { CallbackDeliveries, SteeringQueue, json, sandboxControlRoute, type SandboxActions, type Behaviour, type OutgoingCallback, type Simulator, type SimulatorRequest, type SimulatorResponse } from '../kit.js';
 import { cashInBodyToSign, cashOutBodyToSign, hmacMd5Hex, sameHex, sameText } from './checksum.js';
 import { QR_IMAGE, defaultBanks, momoDeepLink, momoQr, pickMomoWallet, pickReceivingAccount, transferContent, vietQr } from './fixtures.js';
 
@@ -409,40 +412,37 @@ export function createAzConnectPaySimulator(options: AzConnectPaySimulatorOption
     },
   };
 
-  function sandboxRoute(request: SimulatorRequest): SimulatorResponse | null {
-    const path = request.url.pathname.replace(/^\/_sandbox/, '');
-    const body = (): unknown => {
-      try {
-        return JSON.parse(request.rawBody || '{}');
-      } catch {
-        return undefined;
-      }
-    };
-    if (request.method === 'GET' && path === '/state') return json(200, controls.state());
-    if (request.method === 'POST' && path === '/reset') {
-      controls.reset();
-      return json(200, { ok: true });
-    }
-    if (request.method === 'POST' && path === '/steer') {
-      const parsed = steerSchema.safeParse(body());
-      if (!parsed.success) return json(400, { ok: false, error: parsed.error.message });
-      controls.steer(parsed.data.operation, parsed.data.behaviour, parsed.data.times);
-      return json(200, { ok: true });
-    }
-    if (request.method === 'POST' && path === '/settle') {
-      const parsed = settleSchema.safeParse(body());
-      if (!parsed.success) return json(400, { ok: false, error: parsed.error.message });
-      const { kind, request_id, outcome, amount, status, callback, callback_delay_ms } = parsed.data;
-      try {
+  const sandboxActions: SandboxActions = {
+    state: { method: 'GET', run: () => json(200, controls.state()) },
+    reset: {
+      method: 'POST',
+      run: () => {
+        controls.reset();
+        return json(200, { ok: true });
+      },
+    },
+    steer: {
+      method: 'POST',
+      run: (body) => {
+        const parsed = steerSchema.safeParse(body);
+        if (!parsed.success) return json(400, { ok: false, error: parsed.error.message });
+        controls.steer(parsed.data.operation, parsed.data.behaviour, parsed.data.times);
+        return json(200, { ok: true });
+      },
+    },
+    settle: {
+      method: 'POST',
+      run: (body) => {
+        const parsed = settleSchema.safeParse(body);
+        if (!parsed.success) return json(400, { ok: false, error: parsed.error.message });
+        const { kind, request_id, outcome, amount, status, callback, callback_delay_ms } = parsed.data;
         const order = settle({ kind, requestId: request_id, outcome, amount, status, callback, callbackDelayMs: callback_delay_ms });
         return json(200, { ok: true, order: snapshot(order) });
-      } catch (error) {
-        if (error instanceof AzConnectPaySandboxError) return json(error.httpStatus, { ok: false, error: error.message });
-        return json(400, { ok: false, error: String((error as Error).message) });
-      }
-    }
-    return null;
-  }
+      },
+    },
+  };
+  const sandboxFailure = (error: unknown) =>
+    error instanceof AzConnectPaySandboxError ? json(error.httpStatus, { ok: false, error: error.message }) : json(400, { ok: false, error: String((error as Error).message) });
 
   return {
     name: options.name ?? 'azconnectpay',
@@ -451,7 +451,7 @@ export function createAzConnectPaySimulator(options: AzConnectPaySimulatorOption
     credentials: { apiKey, privateKey },
     async handle(request) {
       const path = request.url.pathname;
-      if (path.startsWith('/_sandbox/')) return sandboxRoute(request);
+      if (path.startsWith('/_sandbox/')) return sandboxControlRoute(request, sandboxActions, sandboxFailure);
       const route = routes[path];
       if (!route) return null;
       if (request.method !== route.method) return failure(405, 'Method not allowed');

@@ -2,9 +2,12 @@
 // POST|GET /chargingws/v2 with command=charging (submit) or command=check
 // (not in the document; common in this API family, can be turned off), and
 // callbacks to the partner's configured URL once a charge is settled.
+// Over 300 lines on purpose: one provider's protocol, seen from its side, in
+// one file that reads against its document top to bottom (the routes share
+// the simulated state; what simulators share lives in ../kit.ts).
 import { z } from 'zod';
 import { parseDong } from '../../domain/money.js';
-import { CallbackDeliveries, json, readParams, SteeringQueue, text, type Behaviour, type OutgoingCallback, type Simulator, type SimulatorRequest, type SimulatorResponse } from '../kit.js';
+import { CallbackDeliveries, json, sandboxControlRoute, type SandboxActions, readParams, SteeringQueue, text, type Behaviour, type OutgoingCallback, type Simulator, type SimulatorRequest, type SimulatorResponse } from '../kit.js';
 import { cardLooksValid, messages, simulatorFaceValues } from './catalogue.js';
 import { providerSign } from './signing.js';
 
@@ -410,49 +413,49 @@ export function createCardSimulator(options: CardSimulatorOptions = {}): CardSim
     },
   };
 
-  async function sandboxRoute(request: SimulatorRequest, route: string): Promise<SimulatorResponse | null> {
-    if (request.method === 'GET' && route === 'state') return json(200, controls.state());
-    if (request.method !== 'POST') return null;
-    let body: unknown;
-    try {
-      body = JSON.parse(request.rawBody || '{}');
-    } catch {
-      return json(400, { error: 'body must be JSON' });
-    }
-    try {
-      switch (route) {
-        case 'steer': {
-          const input = steerBody.parse(body);
-          controls.steer(input.operation, input.behaviour, input.times);
-          return json(200, { ok: true });
-        }
-        case 'settle': {
-          const input = settleBody.parse(body);
-          const charge = controls.settle(input.request_id, {
-            status: input.status,
-            realValue: input.real_value,
-            amount: input.amount,
-            message: input.message,
-            checkWithoutCardValue: input.check_without_card_value,
-            callback: input.callback && { mode: input.callback.mode, form: input.callback.form, delayMs: input.callback.delay_ms, alter: input.callback.alter },
-          });
-          return json(200, { ok: true, charge: { ...answerOf(charge), code: mask(charge.code), serial: mask(charge.serial) } });
-        }
-        case 'callback-url': {
-          controls.setCallbackUrl(z.object({ url: z.string().url() }).parse(body).url);
-          return json(200, { ok: true });
-        }
-        case 'reset':
-          controls.reset();
-          return json(200, { ok: true });
-        default:
-          return null;
-      }
-    } catch (error) {
-      const message = error instanceof z.ZodError ? error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ') : String((error as Error).message);
-      return json(400, { error: message });
-    }
-  }
+  const ok = () => json(200, { ok: true });
+  const sandboxActions: SandboxActions = {
+    state: { method: 'GET', run: () => json(200, controls.state()) },
+    steer: {
+      method: 'POST',
+      run: (body) => {
+        const input = steerBody.parse(body);
+        controls.steer(input.operation, input.behaviour, input.times);
+        return ok();
+      },
+    },
+    settle: {
+      method: 'POST',
+      run: (body) => {
+        const input = settleBody.parse(body);
+        const charge = controls.settle(input.request_id, {
+          status: input.status,
+          realValue: input.real_value,
+          amount: input.amount,
+          message: input.message,
+          checkWithoutCardValue: input.check_without_card_value,
+          callback: input.callback && { mode: input.callback.mode, form: input.callback.form, delayMs: input.callback.delay_ms, alter: input.callback.alter },
+        });
+        return json(200, { ok: true, charge: { ...answerOf(charge), code: mask(charge.code), serial: mask(charge.serial) } });
+      },
+    },
+    'callback-url': {
+      method: 'POST',
+      run: (body) => {
+        controls.setCallbackUrl(z.object({ url: z.string().url() }).parse(body).url);
+        return ok();
+      },
+    },
+    reset: {
+      method: 'POST',
+      run: () => {
+        controls.reset();
+        return ok();
+      },
+    },
+  };
+  const sandboxFailure = (error: unknown) =>
+    json(400, { error: error instanceof z.ZodError ? error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ') : String((error as Error).message) });
 
   return {
     name: 'card',
@@ -460,7 +463,7 @@ export function createCardSimulator(options: CardSimulatorOptions = {}): CardSim
     controls,
     async handle(request) {
       const path = request.url.pathname.replace(/\/+$/, '');
-      if (path.startsWith('/_sandbox/')) return sandboxRoute(request, path.slice('/_sandbox/'.length));
+      if (path.startsWith('/_sandbox/')) return sandboxControlRoute(request, sandboxActions, sandboxFailure);
       if (path !== SUBMIT_PATH) return null;
       if (request.method !== 'GET' && request.method !== 'POST') return json(405, { status: 100, message: 'Method not allowed' });
       const fields = params(request);

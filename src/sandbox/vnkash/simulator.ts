@@ -3,8 +3,11 @@
 // endpoint's own {"error": N} table. Deposits wait for a payer (settle them),
 // withdrawals wait for the bank (settle them), transfers are immediate.
 // Steering and inspection live under /_sandbox/.
+// Over 300 lines on purpose: one provider's protocol, seen from its side, in
+// one file that reads against its document top to bottom (the routes share
+// the simulated state; what simulators share lives in ../kit.ts).
 import { parseDong } from '../../domain/money.js';
-import { CallbackDeliveries, json, SteeringQueue, type Behaviour, type OutgoingCallback, type Simulator, type SimulatorRequest, type SimulatorResponse } from '../kit.js';
+import { CallbackDeliveries, json, sandboxControlRoute, type SandboxActions, SteeringQueue, type Behaviour, type OutgoingCallback, type Simulator, type SimulatorRequest, type SimulatorResponse } from '../kit.js';
 import { documentedCodes, simCodes, simEndpoints, type SimEndpoint } from './codes.js';
 import { canonicalString, decodeFormPairs, expectedSignature, nonceInHundredths, signatureMatches } from './signature.js';
 import {
@@ -508,56 +511,55 @@ export function createVnKashSimulator(options: VnKashSimulatorOptions = {}): VnK
     }),
   };
 
-  async function handleSandbox(request: SimulatorRequest, route: string): Promise<SimulatorResponse | null> {
-    if (request.method === 'GET' && route === 'state') return json(200, controls.stateJson());
-    if (request.method !== 'POST') return null;
-    let body: Record<string, unknown>;
-    try {
-      body = JSON.parse(request.rawBody || '{}');
-    } catch {
-      return json(400, { error: 'body must be JSON' });
-    }
-    try {
-      switch (route) {
-        case 'steer':
-          steer(body.operation as SimEndpoint | '*', body.behaviour as Behaviour, typeof body.times === 'number' ? body.times : 1);
-          return json(200, { ok: true });
-        case 'settle': {
-          const result = settle({
-            kind: body.kind as 'deposit' | 'withdrawal',
-            id: Number(body.id),
-            outcome: body.outcome === 'fail' ? 'fail' : 'succeed',
-            amount: body.amount === undefined ? undefined : parseDong(body.amount),
-            historyType: typeof body.historyType === 'string' ? body.historyType : undefined,
-            callback: (body.callback as VnKashCallbackMode | undefined) ?? 'once',
-            callbackDelayMs: typeof body.callbackDelayMs === 'number' ? body.callbackDelayMs : undefined,
-          });
-          return json(200, stateToJson(result));
-        }
-        case 'flags':
-          controls.setFlags(body as Partial<SimAccountFlags>);
-          return json(200, { ok: true, flags: state.flags });
-        case 'history': {
-          // {rows: [{type?, amount, batch?, index?, order?, date? (ISO)}]}, or {document_example: true}: the document's ten DEPOSIT rows, numbered 1 … 10.
-          const rows: SeedHistoryRow[] = body.document_example
-            ? Array.from({ length: 10 }, (_, i) => ({ type: 'DEPOSIT', amount: 200_000n, index: i + 1 }))
-            : ((body.rows as Record<string, unknown>[] | undefined) ?? []).map((row) => ({
-                type: typeof row.type === 'string' ? row.type : undefined,
-                amount: parseDong(row.amount),
-                batch: typeof row.batch === 'string' ? row.batch : undefined,
-                index: typeof row.index === 'number' ? row.index : undefined,
-                order: typeof row.order === 'string' ? row.order : undefined,
-                date: typeof row.date === 'string' ? new Date(row.date) : undefined,
-              }));
-          return json(200, stateToJson({ added: controls.addHistory(rows) }));
-        }
-        default:
-          return null;
-      }
-    } catch (error) {
-      return json(400, { error: (error as Error).message });
-    }
-  }
+  const sandboxActions: SandboxActions = {
+    state: { method: 'GET', run: () => json(200, controls.stateJson()) },
+    steer: {
+      method: 'POST',
+      run: (body) => {
+        steer(body.operation as SimEndpoint | '*', body.behaviour as Behaviour, typeof body.times === 'number' ? body.times : 1);
+        return json(200, { ok: true });
+      },
+    },
+    settle: {
+      method: 'POST',
+      run: (body) => {
+        const result = settle({
+          kind: body.kind as 'deposit' | 'withdrawal',
+          id: Number(body.id),
+          outcome: body.outcome === 'fail' ? 'fail' : 'succeed',
+          amount: body.amount === undefined ? undefined : parseDong(body.amount),
+          historyType: typeof body.historyType === 'string' ? body.historyType : undefined,
+          callback: (body.callback as VnKashCallbackMode | undefined) ?? 'once',
+          callbackDelayMs: typeof body.callbackDelayMs === 'number' ? body.callbackDelayMs : undefined,
+        });
+        return json(200, stateToJson(result));
+      },
+    },
+    flags: {
+      method: 'POST',
+      run: (body) => {
+        controls.setFlags(body as Partial<SimAccountFlags>);
+        return json(200, { ok: true, flags: state.flags });
+      },
+    },
+    history: {
+      method: 'POST',
+      run: (body) => {
+        // {rows: [{type?, amount, batch?, index?, order?, date? (ISO)}]}, or {document_example: true}: the document's ten DEPOSIT rows, numbered 1 … 10.
+        const rows: SeedHistoryRow[] = body.document_example
+          ? Array.from({ length: 10 }, (_, i) => ({ type: 'DEPOSIT', amount: 200_000n, index: i + 1 }))
+          : ((body.rows as Record<string, unknown>[] | undefined) ?? []).map((row) => ({
+              type: typeof row.type === 'string' ? row.type : undefined,
+              amount: parseDong(row.amount),
+              batch: typeof row.batch === 'string' ? row.batch : undefined,
+              index: typeof row.index === 'number' ? row.index : undefined,
+              order: typeof row.order === 'string' ? row.order : undefined,
+              date: typeof row.date === 'string' ? new Date(row.date) : undefined,
+            }));
+        return json(200, stateToJson({ added: controls.addHistory(rows) }));
+      },
+    },
+  };
 
   return {
     name,
@@ -565,8 +567,7 @@ export function createVnKashSimulator(options: VnKashSimulatorOptions = {}): VnK
     controls,
     async handle(request) {
       const path = request.url.pathname;
-      const sandboxRoute = /^\/_sandbox\/([a-z-]+)$/.exec(path);
-      if (sandboxRoute) return handleSandbox(request, sandboxRoute[1]!);
+      if (path.startsWith('/_sandbox/')) return sandboxControlRoute(request, sandboxActions);
       const match = /^\/v1\/([a-z]+)\.json$/.exec(path);
       const endpoint = match?.[1] as SimEndpoint | undefined;
       if (!endpoint || !(simEndpoints as readonly string[]).includes(endpoint)) return null;

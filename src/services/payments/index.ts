@@ -1,5 +1,5 @@
 // The one payment API's services: routing rules and plans, provider health, createPayment/createPayout.
-import type { ServiceDeps } from '../index.js';
+import type { ServiceDeps } from '../deps.js';
 import type { Idempotency } from '../idempotency.js';
 import type { OrderTransitions } from '../order-transitions.js';
 import type { ConnectorSource } from '../orders.js';

@@ -7,7 +7,7 @@
 import type { PrismaClient } from '../../generated/prisma/client.js';
 import { methodsOffered, type PaymentMethod } from '../../domain/routing.js';
 import { routeOffers } from '../../providers/routes.js';
-import { ValidationError } from '../../schema/errors.js';
+import { ValidationError } from '../../errors/index.js';
 import { generateSecretToken, hashSecretToken, hasSecretTokenShape } from '../secret-tokens.js';
 import type { ClientTokens } from '../client-tokens.js';
 import { MAX_CLIENT_TOKEN_TTL_MINUTES } from '../client-tokens.js';

@@ -8,17 +8,19 @@
 import type { PrismaClient } from '../../generated/prisma/client.js';
 import type { Direction, PaymentMethod, RouteId, RoutePayee } from '../../domain/routing.js';
 import { newTransferCode } from '../../domain/payment-matching.js';
-import { ConcurrentUpdateError } from '../../domain/errors.js';
+import { ConcurrentUpdateError } from '../../errors/index.js';
 import type { OrderConnector } from '../../providers/types.js';
 import type { RouteOffer } from '../../providers/routes.js';
-import { ProviderAuthError, ProviderBadResponseError, ProviderNotSupportedError, ProviderRefusedError, ProviderUnavailableError } from '../../providers/errors.js';
+import { rehydrateError, serializeError } from '../../errors/replay.js';
+import { ProviderAuthError, ProviderBadResponseError, ProviderNotSupportedError, ProviderRefusedError, ProviderUnavailableError } from '../../errors/index.js';
 import type { Logger } from '../../logger.js';
-import { ValidationError } from '../../schema/errors.js';
-import { Idempotency, IdempotencyConflictError, IdempotencyKeyReusedError, type StoredResult } from '../idempotency.js';
+import { ValidationError } from '../../errors/index.js';
+import { Idempotency, type StoredResult } from '../idempotency.js';
+import { IdempotencyConflictError, IdempotencyKeyReusedError } from '../../errors/index.js';
 import { OrderTransitions, toJson } from '../order-transitions.js';
 import { callbackUrlFor, newRequestId, type ConnectorSource } from '../orders.js';
-import { MissingProviderAccountError } from '../provider-accounts.js';
-import { AllRoutesRefusedError, CircuitOpenError, NoRouteError } from './errors.js';
+import { ProviderNotConfiguredError } from '../../errors/index.js';
+import { AllRoutesRefusedError, CircuitOpenError, NoRouteError } from '../../errors/index.js';
 import type { ProviderHealth } from './provider-health.js';
 import type { PaymentRouting } from './routing.js';
 
@@ -52,14 +54,13 @@ export function refusedBeforeMoney(error: unknown): boolean {
     error instanceof ProviderRefusedError ||
     error instanceof ProviderAuthError ||
     error instanceof ProviderNotSupportedError ||
-    error instanceof MissingProviderAccountError ||
+    error instanceof ProviderNotConfiguredError ||
     error instanceof CircuitOpenError ||
     error instanceof ValidationError ||
     (error instanceof ProviderUnavailableError && !error.outcomeUnknown)
   );
 }
 
-const storedErrorTypes = { AllRoutesRefusedError, NoRouteError, ProviderUnavailableError, ProviderBadResponseError, ValidationError, IdempotencyKeyReusedError, IdempotencyConflictError, ConcurrentUpdateError };
 
 export class Payments {
   constructor(
@@ -157,7 +158,7 @@ export class Payments {
             throw error;
           }
           // NOT_SENT: stopped on our side (circuit, account, the provider's own input rules, an operation it lacks) or the connection never made.
-          const sent = !(error instanceof CircuitOpenError || error instanceof MissingProviderAccountError || error instanceof ValidationError || error instanceof ProviderNotSupportedError || error instanceof ProviderUnavailableError);
+          const sent = !(error instanceof CircuitOpenError || error instanceof ProviderNotConfiguredError || error instanceof ValidationError || error instanceof ProviderNotSupportedError || error instanceof ProviderUnavailableError);
           await finish(sent ? 'REFUSED' : 'NOT_SENT', error);
           refusals.push(`${route}: ${(error as Error).message}`);
         }
@@ -180,7 +181,7 @@ export class Payments {
         // Nothing was created: free the key so a corrected retry can use it.
         await this.idempotency.release(claim.recordId);
       } else if (known) {
-        await this.idempotency.complete(claim.recordId, { kind: 'error', error: serializeError(error as Error, orderId) }, orderId);
+        await this.idempotency.complete(claim.recordId, { kind: 'error', error: { ...serializeError(error as Error), orderId } }, orderId);
       }
       // Anything else with an order: the key stays in flight, tied to the order, so a retry is handed that order, never a second one.
       throw error;
@@ -200,7 +201,7 @@ export class Payments {
   ) {
     if (offer.order.kind === 'BANK_TRANSFER') {
       const account = await this.prisma.bankAccount.findFirst({ where: { merchantId: order.merchantId, active: true }, orderBy: { createdAt: 'asc' } });
-      if (!account) throw new MissingProviderAccountError('APINGANHANG', 'no active bank account to receive the transfer');
+      if (!account) throw new ProviderNotConfiguredError('APINGANHANG', 'no active bank account to receive the transfer');
       const instructions = { bankCode: account.bankCode, bankName: account.bankCode, accountNumber: account.accountNumber, accountName: account.holderName ?? undefined, amount: command.amount, transferContent: requestId, expiresAt: expiresAt ?? undefined };
       // Nothing to send: the statement import matches the transfer by its code (the request id).
       await accepted();
@@ -249,16 +250,5 @@ function codeOf(error: Error): string | undefined {
 
 function replay(result: StoredResult): { orderId: string } {
   if (result.kind === 'order') return { orderId: result.orderId };
-  const stored = result.error;
-  const type = (storedErrorTypes as Record<string, new (...args: never[]) => Error>)[stored.name];
-  const error: Error = type ? Object.create(type.prototype) : new Error(stored.message);
-  Object.assign(error, stored);
-  throw error;
+  throw rehydrateError(result.error);
 }
-
-function serializeError(error: Error, orderId: string): Extract<StoredResult, { kind: 'error' }>['error'] {
-  const fields: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(error)) if (typeof value !== 'function' && typeof value !== 'object') fields[key] = value;
-  return { ...fields, name: error.name, message: error.message, orderId };
-}
-

@@ -12,11 +12,11 @@
 // State is per instance, in memory: each instance learns on its own (a restart
 // forgets, which costs at most THRESHOLD calls).
 import { BrokenCircuitError, CircuitState, ConsecutiveBreaker, circuitBreaker, handleWhen, type CircuitBreakerPolicy } from 'cockatiel';
-import { ProviderBadResponseError, ProviderUnavailableError } from '../../providers/errors.js';
+import { ProviderBadResponseError, ProviderUnavailableError } from '../../errors/index.js';
 import type { ProviderId } from '../../providers/types.js';
 import type { CircuitView } from '../../domain/routing.js';
 import { observe } from '../../observability.js';
-import { CircuitOpenError } from './errors.js';
+import { CircuitOpenError } from '../../errors/index.js';
 
 export type CallOutcome = 'success' | 'refused' | 'failure';
 

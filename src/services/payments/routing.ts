@@ -5,7 +5,7 @@ import type { PrismaClient } from '../../generated/prisma/client.js';
 import { checkRules, chooseRoutes, routeIds, type CircuitView, type Direction, type PaymentMethod, type RouteId, type RouteRequest, type RoutingResult, type RoutingRule } from '../../domain/routing.js';
 import { routeOffers, type RouteOffer } from '../../providers/routes.js';
 import type { SandboxAccess } from '../provider-accounts.js';
-import { ValidationError } from '../../schema/errors.js';
+import { ValidationError } from '../../errors/index.js';
 import type { ProviderHealth } from './provider-health.js';
 
 export interface RoutingPlan extends RoutingResult {

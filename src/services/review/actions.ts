@@ -7,12 +7,11 @@
 // OrderTransitions, like every other cause.
 import type { Prisma, PrismaClient } from '../../generated/prisma/client.js';
 import type { AppPubSub } from '../../pubsub.js';
-import type { OrderStatus } from '../../domain/order-status.js';
-import { NotFoundError } from '../../schema/errors.js';
 import { StaleOrderError, toJson, type OrderTransitions, type TransitionOutcome } from '../order-transitions.js';
-import { ReviewRefusedError } from './errors.js';
 import { cardChargeResolution, checkLineCanBeTied, checkNote, manualMatchOf, orderResolution, type ReviewOutcome } from './decisions.js';
 import { scopeWhere, type ReviewScope } from './queue.js';
+import { NotFoundError, ReviewRefusedError } from '../../errors/index.js';
+import { isUuid } from '../../domain/ids.js';
 
 interface Decision {
   scope: ReviewScope;
@@ -44,7 +43,6 @@ export interface CloseBankTransactionReviewCommand extends Decision {
   transactionId: string;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Thrown inside a transition's transaction when the bank line changed since it was read: rolls the order back too. */
 class LineChanged extends Error {}
@@ -59,7 +57,7 @@ export class ReviewActions {
   async resolveOrder(command: ResolveOrderCommand): Promise<{ orderId: string }> {
     const note = checkNote(command.note);
     const order = await this.findOrder(command.scope, command.orderId);
-    const resolution = orderResolution({ ...order, status: order.status as OrderStatus }, command);
+    const resolution = orderResolution({ ...order, status: order.status }, command);
     const payload = { review: { reason: order.reviewReason, openedAt: order.reviewOpenedAt, outcome: command.outcome, settledAmount: command.settledAmount ?? null, previousSettledAmount: order.settledAmount } };
     if (resolution.kind === 'close-flag') {
       try {
@@ -87,7 +85,7 @@ export class ReviewActions {
 
   async resolveCardCharge(command: ResolveCardChargeCommand): Promise<{ cardChargeId: string }> {
     const note = checkNote(command.note);
-    const charge = UUID.test(command.cardChargeId) ? await this.prisma.cardCharge.findFirst({ where: { id: command.cardChargeId, ...scopeWhere(command.scope) } }) : null;
+    const charge = isUuid(command.cardChargeId) ? await this.prisma.cardCharge.findFirst({ where: { id: command.cardChargeId, ...scopeWhere(command.scope) } }) : null;
     if (!charge) throw new NotFoundError('CardCharge', command.cardChargeId);
     const resolution = cardChargeResolution(charge, command);
     const from = charge.status;
@@ -133,9 +131,9 @@ export class ReviewActions {
     const line = await this.findLine(command.scope, command.transactionId);
     checkLineCanBeTied(line);
     // The order must be the line's merchant's, whatever the caller's scope: another merchant's order does not exist here.
-    const order = UUID.test(command.orderId) ? await this.prisma.order.findFirst({ where: { id: command.orderId, merchantId: line.merchantId } }) : null;
+    const order = isUuid(command.orderId) ? await this.prisma.order.findFirst({ where: { id: command.orderId, merchantId: line.merchantId } }) : null;
     if (!order) throw new NotFoundError('Order', command.orderId);
-    const status = order.status as OrderStatus;
+    const status = order.status;
     const match = manualMatchOf({ kind: order.kind, amount: order.amount, status }, line);
     const now = new Date();
     let outcome: TransitionOutcome;
@@ -189,13 +187,13 @@ export class ReviewActions {
   }
 
   private async findOrder(scope: ReviewScope, id: string) {
-    const order = UUID.test(id) ? await this.prisma.order.findFirst({ where: { id, ...scopeWhere(scope) } }) : null;
+    const order = isUuid(id) ? await this.prisma.order.findFirst({ where: { id, ...scopeWhere(scope) } }) : null;
     if (!order) throw new NotFoundError('Order', id);
     return order;
   }
 
   private async findLine(scope: ReviewScope, id: string) {
-    const line = UUID.test(id) ? await this.prisma.bankTransaction.findFirst({ where: { id, ...scopeWhere(scope) } }) : null;
+    const line = isUuid(id) ? await this.prisma.bankTransaction.findFirst({ where: { id, ...scopeWhere(scope) } }) : null;
     if (!line) throw new NotFoundError('Transaction', id);
     return line;
   }

@@ -6,8 +6,7 @@
 import { outcomeFor } from '../../domain/payment-matching.js';
 import type { OrderStatus } from '../../domain/order-status.js';
 import { hasControlCharacters } from '../../domain/text.js';
-import { ValidationError } from '../../schema/errors.js';
-import { ReviewRefusedError } from './errors.js';
+import { ValidationError, ReviewRefusedError } from '../../errors/index.js';
 
 export const reviewOutcomes = ['SUCCEEDED', 'FAILED'] as const;
 export type ReviewOutcome = (typeof reviewOutcomes)[number];

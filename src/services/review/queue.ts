@@ -60,7 +60,7 @@ function withKeys<Q extends { select?: object | null; include?: object | null }>
 }
 
 function entriesOf<K extends ReviewItemKind, Row extends { id: string; reviewOpenedAt: Date | null; reviewReason: string | null }>(kind: K, rows: Row[]) {
-  return rows.map((row) => ({ kind, id: row.id, openedAt: row.reviewOpenedAt!, reason: row.reviewReason as ReviewReason, row }));
+  return rows.map((row) => ({ kind, id: row.id, openedAt: row.reviewOpenedAt!, reason: row.reviewReason, row }));
 }
 
 export class ReviewQueue {

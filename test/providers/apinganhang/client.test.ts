@@ -2,9 +2,9 @@
 // simulator, including the documented error statuses and the re-login on 401.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiNganHangClient, createMemoryTokenCache, isPackageExpired } from '../../../src/providers/apinganhang/index.js';
-import { ProviderAuthError, ProviderBadResponseError, ProviderRefusedError, ProviderUnavailableError } from '../../../src/providers/errors.js';
 import { createApiNganHangSimulator } from '../../../src/sandbox/apinganhang/index.js';
 import { startSandbox, type RunningSandbox } from '../../../src/sandbox/server.js';
+import { ProviderAuthError, ProviderBadResponseError, ProviderRefusedError, ProviderUnavailableError } from '../../../src/errors/index.js';
 
 const sim = createApiNganHangSimulator({
   users: [

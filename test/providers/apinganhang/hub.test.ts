@@ -12,11 +12,11 @@ import {
   isPackageExpired,
   locateHubCallback,
 } from '../../../src/providers/apinganhang/index.js';
-import { ProviderNotSupportedError, ProviderRefusedError, ProviderUnavailableError } from '../../../src/providers/errors.js';
 import type { CallbackVerdict, InboundCallback, OrderRef } from '../../../src/providers/types.js';
 import { createApiNganHangSimulator } from '../../../src/sandbox/apinganhang/index.js';
 import { startSandbox, type RunningSandbox } from '../../../src/sandbox/server.js';
 import { startReceiver, type Receiver } from './receiver.js';
+import { ProviderNotSupportedError, ProviderRefusedError, ProviderUnavailableError } from '../../../src/errors/index.js';
 
 const SHARK = { sharkpayMchId: 'SP998877', sharkpayPayinSecretKey: 'secret-payin', sharkpayPayoutSecretKey: 'secret-payout' };
 const WOW = { wowpayMerchantNo: 'M123456', wowpayPayinSecretKey: 'wowpay-deposit-key', wowpayPayoutSecretKey: 'wowpay-payout-key' };

@@ -2,9 +2,9 @@
 // building a client without our code would use them.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiNganHangClient, createMemoryTokenCache } from '../../../src/providers/apinganhang/index.js';
-import { ProviderRefusedError } from '../../../src/providers/errors.js';
 import { createApiNganHangSimulator } from '../../../src/sandbox/apinganhang/index.js';
 import { startSandbox, type RunningSandbox } from '../../../src/sandbox/server.js';
+import { ProviderRefusedError } from '../../../src/errors/index.js';
 
 const sim = createApiNganHangSimulator();
 let sandbox: RunningSandbox;

@@ -2,10 +2,10 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ProviderAuthError, ProviderBadResponseError, ProviderNotSupportedError, ProviderRefusedError, ProviderUnavailableError } from '../../../src/providers/errors.js';
 import { createAzConnectPayConnector } from '../../../src/providers/azconnectpay/index.js';
 import type { CreateOrderInput } from '../../../src/providers/types.js';
 import { newRequestId, orderRef, startHarness, testHttp, type Harness } from './helpers.js';
+import { ProviderAuthError, ProviderBadResponseError, ProviderNotSupportedError, ProviderRefusedError, ProviderUnavailableError } from '../../../src/errors/index.js';
 
 let h: Harness;
 beforeAll(async () => {

@@ -1,12 +1,11 @@
 // Shared by the AZConnectPay tests: a sandbox with one simulator, a connector
 // pointed at it, and a tiny callback receiver that runs verifyCallback on what arrives.
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { createAzConnectPayConnector, type AzConnectPayConnector } from '../../../src/providers/azconnectpay/index.js';
 import type { ProviderHttpOptions } from '../../../src/providers/http.js';
 import type { CallbackVerdict, InboundCallback } from '../../../src/providers/types.js';
 import { createAzConnectPaySimulator, type AzConnectPaySimulator } from '../../../src/sandbox/azconnectpay/index.js';
 import { startSandbox, type RunningSandbox } from '../../../src/sandbox/server.js';
+import { startInboundServer } from '../../support/inbound-server.js';
 
 export const testHttp: ProviderHttpOptions = { timeoutMs: 5_000, safeRetries: 0, backoffMs: 10 };
 
@@ -49,34 +48,19 @@ export interface CallbackReceiver {
 /** A local HTTP server standing in for our callback route: verify, record, answer what the connector says. */
 export async function startCallbackReceiver(connector: AzConnectPayConnector): Promise<CallbackReceiver> {
   const received: Received[] = [];
-  const server: Server = createServer(async (req, res) => {
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
-    const headers: Record<string, string> = {};
-    for (const [key, value] of Object.entries(req.headers)) if (typeof value === 'string') headers[key] = value;
-    const callback: InboundCallback = {
-      method: req.method ?? 'GET',
-      url: new URL(req.url ?? '/', `http://${req.headers.host}`),
-      headers,
-      rawBody: Buffer.concat(chunks).toString('utf8'),
-      sourceIp: req.socket.remoteAddress ?? '',
-    };
-    const verdict = connector.verifyCallback(callback);
-    received.push({ callback, verdict });
-    const reply = verdict.ok ? connector.acknowledge() : connector.reject(verdict);
-    res.writeHead(reply.status, { 'content-type': reply.contentType }).end(reply.body);
+  const server = await startInboundServer({
+    handle: (callback) => {
+      const verdict = connector.verifyCallback(callback);
+      received.push({ callback, verdict });
+      return verdict.ok ? connector.acknowledge() : connector.reject(verdict);
+    },
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const url = server.url;
   return {
     url,
     urlFor: (requestId) => `${url}/callbacks/azconnectpay?ref=${encodeURIComponent(requestId)}`,
     received,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close: server.close,
   };
 }
 

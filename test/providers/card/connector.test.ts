@@ -5,10 +5,10 @@ import {
   createCardConnector,
   type CardConnector,
 } from '../../../src/providers/card/index.js';
-import { ProviderBadResponseError, ProviderNotSupportedError, ProviderRefusedError, ProviderUnavailableError } from '../../../src/providers/errors.js';
 import { createCardSimulator, type CardSimulator } from '../../../src/sandbox/card/index.js';
 import { startSandbox, type RunningSandbox } from '../../../src/sandbox/server.js';
 import { viettelCard } from './helpers.js';
+import { ProviderBadResponseError, ProviderNotSupportedError, ProviderRefusedError, ProviderUnavailableError } from '../../../src/errors/index.js';
 
 const partnerId = '8740404061';
 const partnerKey = 'connector-test-key';

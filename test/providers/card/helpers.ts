@@ -1,8 +1,7 @@
 // Shared fixtures for the card tests: unique, well-shaped cards and a tiny
 // HTTP server standing in for our callback route.
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { CallbackReply, InboundCallback } from '../../../src/providers/types.js';
+import { startInboundServer } from '../../support/inbound-server.js';
 
 let counter = 0;
 
@@ -27,33 +26,15 @@ export interface ReceivedCallback {
 /** Receives callbacks, hands each to `handle`, and answers with its reply. */
 export async function startCallbackReceiver(handle: (inbound: InboundCallback) => CallbackReply) {
   const received: ReceivedCallback[] = [];
-  const server: Server = createServer(async (req, res) => {
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
-    const headers: Record<string, string> = {};
-    for (const [key, value] of Object.entries(req.headers)) if (typeof value === 'string') headers[key] = value;
-    const inbound: InboundCallback = {
-      method: req.method ?? 'GET',
-      url: new URL(req.url ?? '/', 'http://receiver'),
-      headers,
-      rawBody: Buffer.concat(chunks).toString('utf8'),
-      sourceIp: req.socket.remoteAddress ?? '',
-    };
-    const reply = handle(inbound);
-    received.push({ inbound, reply });
-    res.writeHead(reply.status, { 'content-type': reply.contentType }).end(reply.body);
+  const server = await startInboundServer({
+    origin: 'http://receiver',
+    handle: (inbound) => {
+      const reply = handle(inbound);
+      received.push({ inbound, reply });
+      return reply;
+    },
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}/charge/callback`,
-    received,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  return { url: `${server.url}/charge/callback`, received, close: server.close };
 }
 
 export function inbound(method: string, url: string, rawBody = '', headers: Record<string, string> = {}): InboundCallback {

@@ -8,7 +8,7 @@ import {
 } from '../../../src/providers/card/index.js';
 import { cardPayloadSchema } from '../../../src/providers/card/schemas.js';
 import { toCardReport } from '../../../src/providers/card/status.js';
-import { ProviderRefusedError } from '../../../src/providers/errors.js';
+import { ProviderRefusedError } from '../../../src/errors/index.js';
 
 const report = (fields: Record<string, unknown>) => toCardReport(cardPayloadSchema.parse(fields), fields);
 

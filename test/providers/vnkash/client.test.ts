@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ProviderAuthError, ProviderBadResponseError, ProviderRefusedError, ProviderUnavailableError } from '../../../src/providers/errors.js';
 import type { NonceSource } from '../../../src/providers/nonce.js';
 import { createMemoryNonceSource } from '../../../src/providers/nonce.js';
 import { createVnKashClient, vnKashErrorTables, vnKashEndpoints, type VnKashClient, type VnKashEndpoint } from '../../../src/providers/vnkash/index.js';
 import { buildSignedString, signVnKash } from '../../../src/providers/vnkash/signing.js';
 import { vnKashSandboxKey } from '../../../src/sandbox/vnkash/index.js';
 import { startVnKash, type VnKashHarness } from './helpers.js';
+import { ProviderAuthError, ProviderBadResponseError, ProviderRefusedError, ProviderUnavailableError } from '../../../src/errors/index.js';
 
 let h: VnKashHarness;
 let client: VnKashClient;

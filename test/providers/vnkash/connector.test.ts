@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ProviderNotSupportedError, ProviderUnavailableError } from '../../../src/providers/errors.js';
 import type { CallbackVerdict, CreateOrderInput, InboundCallback, OrderRef } from '../../../src/providers/types.js';
 import { locateVnKashCallback, type VnKashConnector } from '../../../src/providers/vnkash/index.js';
 import { statusOfCallbackWord, statusOfHistoryType } from '../../../src/providers/vnkash/status.js';
 import { startCallbackReceiver, startVnKash, type CallbackReceiver, type VnKashHarness } from './helpers.js';
+import { ProviderNotSupportedError, ProviderUnavailableError } from '../../../src/errors/index.js';
 
 let h: VnKashHarness;
 let connector: VnKashConnector;

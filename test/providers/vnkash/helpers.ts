@@ -1,14 +1,13 @@
 // Shared wiring for the VNKash tests: a sandbox with the simulator, a
 // connector pointed at it, and a tiny callback receiver standing in for our
 // callback route.
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { createMemoryNonceSource, type NonceSource } from '../../../src/providers/nonce.js';
 import type { InboundCallback } from '../../../src/providers/types.js';
 import { createVnKashConnector } from '../../../src/providers/vnkash/index.js';
 import type { VnKashCredentialsInput } from '../../../src/providers/vnkash/credentials.js';
 import { startSandbox, type RunningSandbox } from '../../../src/sandbox/server.js';
 import { createVnKashSimulator, vnKashSandboxKey, type VnKashSimulator, type VnKashSimulatorOptions } from '../../../src/sandbox/vnkash/index.js';
+import { startInboundServer } from '../../support/inbound-server.js';
 
 export interface VnKashHarness {
   sandbox: RunningSandbox;
@@ -54,38 +53,22 @@ export interface CallbackReceiver {
 export async function startCallbackReceiver(reply: (callback: InboundCallback) => { status: number; contentType: string; body: string }): Promise<CallbackReceiver> {
   const received: InboundCallback[] = [];
   const waiters: { count: number; resolve: (value: InboundCallback[]) => void }[] = [];
-  const server: Server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      const headers: Record<string, string> = {};
-      for (const [key, value] of Object.entries(req.headers)) if (typeof value === 'string') headers[key] = value;
-      const callback: InboundCallback = {
-        method: req.method ?? 'GET',
-        url: new URL(req.url ?? '/', `http://${req.headers.host}`),
-        headers,
-        rawBody: Buffer.concat(chunks).toString('utf8'),
-        sourceIp: req.socket.remoteAddress ?? '',
-      };
+  const server = await startInboundServer({
+    handle: (callback) => {
       received.push(callback);
-      const answer = reply(callback);
-      res.writeHead(answer.status, { 'content-type': answer.contentType }).end(answer.body);
+      return reply(callback);
+    },
+    afterReply: () => {
       for (const waiter of waiters.filter((w) => received.length >= w.count)) {
         waiters.splice(waiters.indexOf(waiter), 1);
         waiter.resolve([...received]);
       }
-    });
+    },
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: server.url,
     received,
     waitFor: (count) => (received.length >= count ? Promise.resolve([...received]) : new Promise((resolve) => waiters.push({ count, resolve }))),
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close: server.close,
   };
 }

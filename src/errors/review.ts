@@ -1,5 +1,6 @@
 // Why a person's review action was refused. One error type with a code a
 // console can act on; the action changed nothing.
+import { PublicError } from './public-error.js';
 
 export const reviewRefusalCodes = [
   /** Not (or no longer) waiting for a person: someone else resolved it, or it never needed one. */
@@ -23,8 +24,9 @@ export const reviewRefusalCodes = [
 ] as const;
 export type ReviewRefusalCode = (typeof reviewRefusalCodes)[number];
 
-export class ReviewRefusedError extends Error {
+export class ReviewRefusedError extends PublicError {
   override readonly name = 'ReviewRefusedError';
+  readonly publicCode = 'REVIEW_REFUSED';
   constructor(
     readonly code: ReviewRefusalCode,
     message: string,

@@ -31,7 +31,7 @@ import type { CallbackReply, InboundCallback, InboundContext, InboundTemplate, P
 import { isReference } from '../domain/text.js';
 import type { Logger } from '../logger.js';
 import type { InboxEntry } from '../services/callback-inbox.js';
-import { CALLBACK_MERCHANT_PARAM } from '../services/orders.js';
+import { CALLBACK_MERCHANT_PARAM } from '../services/callback-addresses.js';
 import { isUuid } from '../domain/ids.js';
 
 export const reply = (status: number, body: string, contentType = 'text/plain; charset=utf-8'): CallbackReply => ({ status, contentType, body });

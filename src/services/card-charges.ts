@@ -13,6 +13,9 @@
 // writes a report leads to, in card-charge-transitions.ts.
 // The card's code and serial are bearer secrets: sealed at rest, masked
 // everywhere else (events, logs, errors, GraphQL).
+// Just over 300 lines on purpose: submit, check and poll are one use case
+// (getting the provider's word on a charge) sharing the connector, the sealed
+// card and the deadline; applying a report already lives apart.
 import type { CardCharge, PrismaClient } from '../generated/prisma/client.js';
 import type { AppPubSub } from '../pubsub.js';
 import type { Logger } from '../logger.js';
@@ -28,7 +31,7 @@ import {
 } from '../providers/card/index.js';
 import type { Evidence } from '../domain/decision-policy.js';
 import { Idempotency, type StoredResult } from './idempotency.js';
-import { newRequestId } from './orders.js';
+import { newRequestId } from './callback-addresses.js';
 import type { SealedBox } from './sealed-box.js';
 import { sealedCardAad } from './card-charge-outcome.js';
 import { ProviderBadResponseError, ProviderError, ProviderNotSupportedError, ProviderRefusedError, ProviderUnavailableError, ConcurrentUpdateError, ValidationError, NotFoundError, IdempotencyConflictError, IdempotencyKeyReusedError, CardRefusedError } from '../errors/index.js';

@@ -1,7 +1,6 @@
 // Orders: create one through a provider (idempotently), pull its status now,
 // cancel it where the provider allows. Status changes go through
 // OrderTransitions; provider calls through the merchant's OrderConnector.
-import { randomBytes } from 'node:crypto';
 import type { PrismaClient } from '../generated/prisma/client.js';
 import { directionOf, type OrderConnector, type OrderKind, type Payee, type ProviderId, type OrderRef, type StatusReport } from '../providers/types.js';
 import type { Logger } from '../logger.js';
@@ -9,6 +8,7 @@ import { Idempotency, type StoredResult } from './idempotency.js';
 import { OrderTransitions, toJson, type DecideOutcome, type EventCause } from './order-transitions.js';
 import { ProviderAuthError, ProviderError, ProviderNotSupportedError, ProviderRefusedError, ProviderUnavailableError, ConcurrentUpdateError, IdempotencyConflictError, IdempotencyKeyReusedError, ValidationError, NotFoundError, ProviderNotConfiguredError } from '../errors/index.js';
 import { rehydrateError, serializeError } from '../errors/replay.js';
+import { callbackUrlFor, newRequestId } from './callback-addresses.js';
 
 export interface ConnectorSource {
   orderConnector(merchantId: string, provider: ProviderId): Promise<OrderConnector>;
@@ -28,38 +28,6 @@ export interface CreateOrderCommand {
   merchantReference?: string;
   expiresInMinutes?: number;
   clientIp?: string;
-}
-
-/**
- * The query parameter naming the merchant (and so the provider account) a
- * callback is about: callbacks are located only within that account, never
- * across merchants. Old callback URLs without it still work for lookups by our
- * own request id (unique across merchants), not by the provider's reference.
- */
-export const CALLBACK_MERCHANT_PARAM = 'merchant';
-
-/** Our callback URL for one order: the route, our request id, and the merchant it belongs to. */
-export function callbackUrlFor(publicUrl: string, merchantId: string, provider: ProviderId, gateway: string | null | undefined, requestId: string): string {
-  return `${publicUrl}/callbacks/${callbackRouteNameOf(provider, gateway)}?ref=${encodeURIComponent(requestId)}&${CALLBACK_MERCHANT_PARAM}=${merchantId}`;
-}
-
-/** Where each provider (or Payment Hub gateway) calls us back. */
-export function callbackRouteNameOf(provider: ProviderId, gateway?: string | null): string {
-  switch (provider) {
-    case 'AZCONNECTPAY':
-      return 'azconnectpay';
-    case 'APINGANHANG':
-      return gateway === 'wowpay' ? 'wowpay' : gateway === 'sharkpay' ? 'sharkpay' : 'apinganhang';
-    case 'VNKASH':
-      return 'vnkash';
-    case 'CARD':
-      return 'card';
-  }
-}
-
-/** Ours, sent to providers: short, unique, safe in any provider's request_id field. */
-export function newRequestId(): string {
-  return `PG${Date.now().toString(36).toUpperCase()}${randomBytes(5).toString('hex').toUpperCase()}`;
 }
 
 export interface OrdersOptions {

@@ -10,6 +10,7 @@ import { BankProvider } from './bank-provider.js';
 import { BankAccounts } from './bank-accounts.js';
 import { PaymentMatcher } from './payment-matching.js';
 import { BankStatements } from './bank-statements.js';
+import { BankStatementLines } from './bank-statement-lines.js';
 import { BankTransferOrders } from './bank-transfer-orders.js';
 
 export function createBankServices(deps: ServiceDeps, parts: { providerAccounts: ProviderAccounts; transitions: OrderTransitions; idempotency: Idempotency }) {
@@ -21,7 +22,7 @@ export function createBankServices(deps: ServiceDeps, parts: { providerAccounts:
   });
   const accounts = new BankAccounts(prisma, provider, deps.sealedBox, logger);
   const matcher = new PaymentMatcher(prisma, parts.transitions, logger);
-  const statements = new BankStatements(prisma, deps.pubsub, provider, accounts, matcher, logger);
+  const statements = new BankStatements(prisma, deps.pubsub, provider, new BankStatementLines(prisma, accounts, logger), matcher);
   const transferOrders = new BankTransferOrders(prisma, parts.idempotency, { orderTtlMinutes: config.ORDER_TTL_MINUTES });
   return {
     provider,

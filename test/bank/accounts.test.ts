@@ -1,12 +1,13 @@
 // Linked bank accounts (the OTP connect especially: the bank password is
 // never kept in clear nor shown), the API Ngân hàng account reads with their
 // per-request cache, and the package-expired error.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Writable } from 'node:stream';
 import { buildApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
-import { createMerchant, gql, startTestApp, TEST_SECRETS_KEY, type TestApp } from '../support/harness.js';
+import { createMerchant, gql, TEST_SECRETS_KEY, type TestApp } from '../support/harness.js';
+import { useTestApp } from '../support/app-setup.js';
 import { sandboxControl } from '../support/orders.js';
 import { bankAccounts, countProviderCalls } from './support.js';
 
@@ -50,13 +51,7 @@ async function lastOtp(t: TestApp, accountNumber: string): Promise<string> {
 }
 
 describe('bank accounts', () => {
-  let t: TestApp;
-  let merchant: { merchantId: string; apiKey: string };
-  beforeAll(async () => {
-    t = await startTestApp({ WORKERS: 'false' });
-    merchant = await createMerchant(t.app);
-  });
-  afterAll(() => t.stop());
+  const { t, merchant } = useTestApp({ WORKERS: 'false' });
 
   it('lists the accounts linked at API Ngân hàng and keeps them locally', async () => {
     const accounts = await bankAccounts(t.url, merchant.apiKey);
@@ -172,13 +167,7 @@ describe('the bank password in the logs', () => {
 });
 
 describe('the API Ngân hàng account', () => {
-  let t: TestApp;
-  let merchant: { merchantId: string; apiKey: string };
-  beforeAll(async () => {
-    t = await startTestApp({ WORKERS: 'false' });
-    merchant = await createMerchant(t.app);
-  });
-  afterAll(() => t.stop());
+  const { t, merchant } = useTestApp({ WORKERS: 'false' });
 
   const ACCOUNT_READS = `{
     a: bankProviderAccount {

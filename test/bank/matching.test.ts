@@ -1,20 +1,15 @@
 // Bank-transfer orders paid by the payer's transfer, end to end: GraphQL over
 // HTTP, the fake bank's statement and its signed webhook over HTTP, the
 // statement import, and a subscriber over graphql-ws.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createMerchant, gql, startTestApp, subscribe, wsClient, type TestApp } from '../support/harness.js';
+import { describe, expect, it } from 'vitest';
+import { createMerchant, gql, subscribe, wsClient } from '../support/harness.js';
+import { useTestApp } from '../support/app-setup.js';
 import { orderFromDb, ORDER_UPDATED, isOutcome } from '../support/orders.js';
 import { bankLine, bankOrder, createBankTransferOrder, demoAccount, newOrder, postWebhook, signedWebhook, syncStatement, TRANSACTION_FIELDS } from './support.js';
 
 describe('bank-transfer orders matched against the statement', () => {
-  let t: TestApp;
-  let merchant: { merchantId: string; apiKey: string };
-  beforeAll(async () => {
-    // No workers: every import below is the test's own syncBankStatement or a webhook.
-    t = await startTestApp({ WORKERS: 'false' });
-    merchant = await createMerchant(t.app);
-  });
-  afterAll(() => t.stop());
+  // No workers: every import below is the test's own syncBankStatement or a webhook.
+  const { t, merchant } = useTestApp({ WORKERS: 'false' });
 
   const rowsOf = (orderId: string) => t.app.db.prisma.bankTransaction.findMany({ where: { matchedOrderId: orderId }, orderBy: { transactionTime: 'asc' } });
 

@@ -3,21 +3,16 @@
 // verify callback_sign, judge the claim, confirm it by check, and a subscriber
 // over graphql-ws sees the result. Then the attacks the unsigned status and
 // amount allow: duplicates, replays with altered values, forged signs.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createMerchant, startTestApp, subscribe, wsClient, type TestApp } from '../support/harness.js';
+import { describe, expect, it } from 'vitest';
+import { subscribe, wsClient } from '../support/harness.js';
+import { useTestApp } from '../support/app-setup.js';
 import { CARD_CHARGE_UPDATED, cardControl, chargeFromDb, inboxRows, submitCard, viettelCard, waitForCardStatus } from './support.js';
 
 describe('card callbacks', () => {
-  let t: TestApp;
-  let merchant: { merchantId: string; apiKey: string };
+  // Polling is slow here (a minute): every change below is a callback's doing.
+  const { t, merchant } = useTestApp();
   let key = 0;
 
-  beforeAll(async () => {
-    // Polling is slow here (a minute): every change below is a callback's doing.
-    t = await startTestApp();
-    merchant = await createMerchant(t.app);
-  });
-  afterAll(() => t.stop());
 
   async function pendingCharge(declaredValue = 50_000n) {
     const card = viettelCard(declaredValue);

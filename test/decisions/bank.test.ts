@@ -3,20 +3,15 @@
 // second payments, lines that name codes but tie to no one order, and money
 // for an order already closed. Over real HTTP against the API Ngân hàng
 // simulator; the database checked afterwards.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createMerchant, gql, startTestApp, type TestApp } from '../support/harness.js';
+import { describe, expect, it } from 'vitest';
+import { gql } from '../support/harness.js';
+import { useTestApp } from '../support/app-setup.js';
 import { orderFromDb, sandboxControl } from '../support/orders.js';
 import { bankLine, newOrder, postWebhook, signedWebhook, syncStatement } from '../bank/support.js';
 
 describe('bank lines decided on evidence', () => {
-  let t: TestApp;
-  let merchant: { merchantId: string; apiKey: string };
-  beforeAll(async () => {
-    // No workers: every import below is the test's own syncBankStatement or a webhook.
-    t = await startTestApp({ WORKERS: 'false' });
-    merchant = await createMerchant(t.app);
-  });
-  afterAll(() => t.stop());
+  // No workers: every import below is the test's own syncBankStatement or a webhook.
+  const { t, merchant } = useTestApp({ WORKERS: 'false' });
 
   const linesOf = (refNo: string) => t.app.db.prisma.bankTransaction.findMany({ where: { merchantId: merchant.merchantId, refNo } });
 

@@ -2,20 +2,14 @@
 // against the card simulator: status 2 read as the document writes it (POST
 // JSON callbacks and check answers carry no card_value), and nothing left
 // pending past the charge's deadline.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createMerchant, startTestApp, type TestApp } from '../support/harness.js';
+import { describe, expect, it } from 'vitest';
+import { useTestApp } from '../support/app-setup.js';
 import { cardControl, chargeFromDb, steerCharging, submitCard, viettelCard, waitForCardStatus } from '../cards/support.js';
 
 describe('card charges decided on evidence', () => {
-  let t: TestApp;
-  let merchant: { merchantId: string; apiKey: string };
+  const { t, merchant } = useTestApp({ POLL_INTERVAL_MS: '200' });
   let key = 0;
 
-  beforeAll(async () => {
-    t = await startTestApp({ POLL_INTERVAL_MS: '200' });
-    merchant = await createMerchant(t.app);
-  });
-  afterAll(() => t.stop());
 
   async function pendingCharge(declaredValue = 100_000n) {
     const { result } = await submitCard(t.url, merchant.apiKey, { ...viettelCard(declaredValue), idempotencyKey: `decide-card-${++key}` });

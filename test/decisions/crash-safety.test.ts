@@ -7,7 +7,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createMerchant, startTestApp, until, type TestApp } from '../support/harness.js';
+import { createMerchant, startTestApp, until } from '../support/harness.js';
+import { useTestApp } from '../support/app-setup.js';
 import { orderFromDb, waitForStatus } from '../support/orders.js';
 import { newOrder, signedWebhook } from '../bank/support.js';
 import { CLAIM_LEASE_MS, hashInput } from '../../src/services/idempotency.js';
@@ -15,13 +16,7 @@ import type { ApiNganHangSimulator } from '../../src/sandbox/apinganhang/index.j
 import { created } from './support.js';
 
 describe('an idempotency claim whose process died', () => {
-  let t: TestApp;
-  let merchant: { merchantId: string; apiKey: string };
-  beforeAll(async () => {
-    t = await startTestApp({ WORKERS: 'false' });
-    merchant = await createMerchant(t.app);
-  });
-  afterAll(() => t.stop());
+  const { t, merchant } = useTestApp({ WORKERS: 'false' });
 
   it('is released after its lease, so a retry with the key creates the order (once), instead of a conflict for 24 hours', async () => {
     // What a crash between the claim and the order insert leaves: a claim, nothing attached, older than the lease.

@@ -4,18 +4,12 @@
 // nothing, so each callback is a hint that makes us ask (hints arriving
 // together share one query) and the inbox is keyed on what the query said:
 // a new state at the provider is a new event, the same state is not.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createMerchant, startTestApp, type TestApp } from '../support/harness.js';
+import { describe, expect, it } from 'vitest';
+import { useTestApp } from '../support/app-setup.js';
 import { createCashIn, orderFromDb, sandboxControl, countStatusQueries } from '../support/orders.js';
 
 describe('callback inbox de-duplication', () => {
-  let t: TestApp;
-  let merchant: { merchantId: string; apiKey: string };
-  beforeAll(async () => {
-    t = await startTestApp({ WORKERS: 'false' });
-    merchant = await createMerchant(t.app);
-  });
-  afterAll(() => t.stop());
+  const { t, merchant } = useTestApp({ WORKERS: 'false' });
 
   /** A cash-in the payer has paid at AZConnectPay, whose callback has not been sent (the test sends it). */
   async function paidOrder(key: string, amount: number) {

@@ -1,18 +1,13 @@
 // A cash-in through AZConnectPay, end to end: GraphQL over HTTP, the sandbox
 // over HTTP, its callback over HTTP, the subscriber over graphql-ws.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createMerchant, gql, startTestApp, subscribe, wsClient, type TestApp } from '../support/harness.js';
+import { useTestApp } from '../support/app-setup.js';
 import { createCashIn, orderFromDb, ORDER_UPDATED, sandboxControl, sandboxState, waitForStatus, isOutcome } from '../support/orders.js';
 
 describe('a cash-in', () => {
-  let t: TestApp;
-  let merchant: { merchantId: string; apiKey: string };
-  beforeAll(async () => {
-    // Polling is slow here (a minute), so every change below is the callback's doing.
-    t = await startTestApp();
-    merchant = await createMerchant(t.app);
-  });
-  afterAll(() => t.stop());
+  // Polling is slow here (a minute), so every change below is the callback's doing.
+  const { t, merchant } = useTestApp();
 
   it('shows payment instructions, then reaches a subscriber as SUCCEEDED when the payer pays', async () => {
     const created = await createCashIn(t.url, merchant.apiKey, { amount: '150000', idempotencyKey: 'pay-1', merchantReference: 'INV-1' });

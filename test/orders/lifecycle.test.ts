@@ -1,18 +1,13 @@
 // The parts of an order's life that are not a provider's doing: expiry,
 // cancelling our own bank-transfer orders, and following an order over SSE.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createMerchant, gql, startTestApp, type TestApp } from '../support/harness.js';
+import { describe, expect, it } from 'vitest';
+import { gql } from '../support/harness.js';
+import { useTestApp } from '../support/app-setup.js';
 import { createCashIn, orderFromDb, sandboxControl, waitForStatus } from '../support/orders.js';
 import { newOrder } from '../bank/support.js';
 
 describe('an order’s lifecycle', () => {
-  let t: TestApp;
-  let merchant: { merchantId: string; apiKey: string };
-  beforeAll(async () => {
-    t = await startTestApp({ POLL_INTERVAL_MS: '200', STATEMENT_IMPORT_INTERVAL_MS: '3600000' });
-    merchant = await createMerchant(t.app);
-  });
-  afterAll(() => t.stop());
+  const { t, merchant } = useTestApp({ POLL_INTERVAL_MS: '200', STATEMENT_IMPORT_INTERVAL_MS: '3600000' });
 
   it('expires a cash-in nobody paid once its time is up, after the provider confirms it is unpaid', async () => {
     const { data: order } = await createCashIn(t.url, merchant.apiKey, { amount: '111000', idempotencyKey: 'expire-me' });

@@ -1,19 +1,14 @@
 // Orders through the Payment Hub (SharkPay, WowPay) and VNKash, end to end
 // against the sandbox, plus the cross-provider parts of the order API.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createMerchant, gql, startTestApp, type TestApp } from '../support/harness.js';
+import { describe, expect, it } from 'vitest';
+import { createMerchant, gql } from '../support/harness.js';
+import { useTestApp } from '../support/app-setup.js';
 import { ORDER_FIELDS, orderFromDb, sandboxControl, waitForStatus } from '../support/orders.js';
 
 const result = (name: string) => `{ __typename ... on Mutation${name}Success { data { ${ORDER_FIELDS} } } ... on Error { message } ... on ValidationError { field } ... on ProviderRefusedError { code } }`;
 
 describe('Payment Hub and VNKash orders', () => {
-  let t: TestApp;
-  let merchant: { merchantId: string; apiKey: string };
-  beforeAll(async () => {
-    t = await startTestApp();
-    merchant = await createMerchant(t.app);
-  });
-  afterAll(() => t.stop());
+  const { t, merchant } = useTestApp();
 
   async function mutate(name: string, input: Record<string, unknown>) {
     const field = name[0]!.toLowerCase() + name.slice(1);
@@ -125,13 +120,7 @@ describe('Payment Hub and VNKash orders', () => {
 });
 
 describe('provider reads', () => {
-  let t: TestApp;
-  let merchant: { merchantId: string; apiKey: string };
-  beforeAll(async () => {
-    t = await startTestApp();
-    merchant = await createMerchant(t.app);
-  });
-  afterAll(() => t.stop());
+  const { t, merchant } = useTestApp();
 
   it('lists AZConnectPay banks from the provider', async () => {
     const response = await gql(t.url, `{ azConnectPayBanks { __typename ... on QueryAzConnectPayBanksSuccess { data { source banks { code name } } } } }`, {}, merchant.apiKey);

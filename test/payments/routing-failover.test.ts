@@ -5,8 +5,9 @@
 // attempts visible, the circuit opens on a provider that keeps failing; and
 // the routing rules, routePreview and providerHealth around them.
 import { createServer } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createMerchant, gql, startTestApp, type TestApp } from '../support/harness.js';
+import { describe, expect, it } from 'vitest';
+import { createMerchant, gql } from '../support/harness.js';
+import { useTestApp } from '../support/app-setup.js';
 import { orderFromDb, sandboxControl, sandboxState, waitForStatus } from '../support/orders.js';
 import { sandboxCredentials } from '../../src/sandbox/index.js';
 
@@ -33,13 +34,7 @@ async function closedPort(): Promise<number> {
 }
 
 describe('createPayment and createPayout: routing and failover', () => {
-  let t: TestApp;
-  let merchant: { merchantId: string; apiKey: string };
-  beforeAll(async () => {
-    t = await startTestApp({ PROVIDER_TIMEOUT_MS: '1500', CIRCUIT_FAILURE_THRESHOLD: '2', CIRCUIT_HALF_OPEN_AFTER_MS: '600000' });
-    merchant = await createMerchant(t.app);
-  });
-  afterAll(() => t.stop());
+  const { t, merchant } = useTestApp({ PROVIDER_TIMEOUT_MS: '1500', CIRCUIT_FAILURE_THRESHOLD: '2', CIRCUIT_HALF_OPEN_AFTER_MS: '600000' });
 
   const call = async (query: string, variables: Record<string, unknown>, apiKey = merchant.apiKey) => {
     const response = await gql(t.url, query, variables, apiKey);

@@ -1,20 +1,12 @@
 // The card's code and serial are bearer secrets: never in a GraphQL answer,
 // only sealed in the database. And one merchant never sees another's charges.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createMerchant, gql, startTestApp, subscribe, wsClient, type TestApp } from '../support/harness.js';
+import { describe, expect, it } from 'vitest';
+import { createMerchant, gql, subscribe, wsClient } from '../support/harness.js';
+import { useTestApp } from '../support/app-setup.js';
 import { CARD_CHARGE, CARD_CHARGE_UPDATED, CHARGE_FIELDS, REFRESH, cardControl, storedText, submitCard, viettelCard } from './support.js';
 
 describe('card charges: masking and isolation', () => {
-  let t: TestApp;
-  let shopA: { merchantId: string; apiKey: string };
-  let shopB: { merchantId: string; apiKey: string };
-
-  beforeAll(async () => {
-    t = await startTestApp();
-    shopA = await createMerchant(t.app, 'Shop A');
-    shopB = await createMerchant(t.app, 'Shop B');
-  });
-  afterAll(() => t.stop());
+  const { t, merchants: [shopA, shopB] } = useTestApp({}, ['Shop A', 'Shop B']);
 
   it('never answers the full code or serial over GraphQL, and stores them only sealed', async () => {
     const card = viettelCard();

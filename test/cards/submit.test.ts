@@ -1,24 +1,21 @@
 // Submitting a telco card end to end: GraphQL over HTTP, the card simulator
 // over HTTP, each provider status at submission, idempotency, validation, and
 // a submission whose answer never comes (settled later by check).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createMerchant, gql, startTestApp, type TestApp } from '../support/harness.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createMerchant, gql, startTestApp } from '../support/harness.js';
+import { useTestApp } from '../support/app-setup.js';
 import { cardControl, chargeFromDb, REFRESH, steerCharging, submitCard, viettelCard, waitForCardStatus } from './support.js';
 
 describe('submitting a card', () => {
-  let t: TestApp;
-  let merchant: { merchantId: string; apiKey: string };
+  // Polling is slow here (a minute): every change below is the submission's or the test's doing.
+  const { t, merchant } = useTestApp();
   let apiKeyId: string;
   let key = 0;
   const nextKey = () => `card-${++key}`;
 
   beforeAll(async () => {
-    // Polling is slow here (a minute): every change below is the submission's or the test's doing.
-    t = await startTestApp();
-    merchant = await createMerchant(t.app);
     apiKeyId = (await t.app.db.prisma.apiKey.findFirstOrThrow({ where: { merchantId: merchant.merchantId } })).id;
   });
-  afterAll(() => t.stop());
 
   it('records status 1 as SUCCEEDED with the amount received, in one event after the submission', async () => {
     await steerCharging(t.app, { kind: 'succeed' });

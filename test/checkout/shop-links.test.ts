@@ -1,7 +1,8 @@
 // The return and cancel pages a merchant gives with a client token: checked
 // when the token is made (a typed error that creates nothing), and kept with it.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createMerchant, gql, startTestApp, type TestApp } from '../support/harness.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { gql } from '../support/harness.js';
+import { useTestApp } from '../support/app-setup.js';
 import { createCashIn } from '../support/orders.js';
 import { ClientTokens } from '../../src/services/client-tokens.js';
 import { ValidationError } from '../../src/errors/index.js';
@@ -15,15 +16,11 @@ const CREATE_TOKEN = `mutation($orderId: ID!, $returnUrl: String, $cancelUrl: St
 }`;
 
 describe('return and cancel pages of a client token', () => {
-  let t: TestApp;
-  let shop: { merchantId: string; apiKey: string };
+  const { t, merchant: shop } = useTestApp({}, ['Links shop']);
   let orderId: string;
   beforeAll(async () => {
-    t = await startTestApp();
-    shop = await createMerchant(t.app, 'Links shop');
     orderId = (await createCashIn(t.url, shop.apiKey, { amount: '150000', idempotencyKey: 'links-1' })).data.id;
   });
-  afterAll(() => t.stop());
 
   it('are kept with the token, as the browser will open them', async () => {
     const response = await gql(t.url, CREATE_TOKEN, { orderId, returnUrl: 'https://Shop.example.vn/don-hang/HD-1?ok=1', cancelUrl: 'http://localhost:3000/gio-hang' }, shop.apiKey);

@@ -2,8 +2,9 @@
 // (moneyFlow) and the review queue by age (reviewQueueAge) — exact sums over
 // real and stored rows, Vietnam's day, the merchant's own rows only, and a
 // fixed number of SQL statements whatever the number of rows.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createMerchant, gql, startTestApp, type TestApp } from '../support/harness.js';
+import { describe, expect, it } from 'vitest';
+import { createMerchant, gql } from '../support/harness.js';
+import { useTestApp } from '../support/app-setup.js';
 import { createCashIn, sandboxControl, waitForStatus } from '../support/orders.js';
 import { vietnamToday } from '../../src/services/dashboard.js';
 import type { Prisma } from '../../src/generated/prisma/client.js';
@@ -21,17 +22,8 @@ const REVIEW_AGE = `{ reviewQueueAge { total oldestOpenedAt buckets { minMinutes
 const HOUR = 60 * 60 * 1000;
 
 describe('the overview aggregates', () => {
-  let t: TestApp;
-  let shop: { merchantId: string; apiKey: string };
-  let other: { merchantId: string; apiKey: string };
+  const { t, merchants: [shop, other] } = useTestApp({ WORKERS: 'false' }, ['Overview shop', 'Another shop']);
   let serial = 0;
-
-  beforeAll(async () => {
-    t = await startTestApp({ WORKERS: 'false' });
-    shop = await createMerchant(t.app, 'Overview shop');
-    other = await createMerchant(t.app, 'Another shop');
-  });
-  afterAll(() => t?.stop());
 
   const order = (merchantId: string, data: Partial<Prisma.OrderUncheckedCreateInput>) =>
     t.app.db.prisma.order.create({

@@ -1,21 +1,15 @@
 // eventFeedHead: where "now" is in a merchant's event feed, so a client that
 // reads its current state can follow every change after it (the console's
 // live order list does: new orders and their changes, without a gap).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createMerchant, gql, startTestApp, subscribe, wsClient, type TestApp } from '../support/harness.js';
+import { describe, expect, it } from 'vitest';
+import { createMerchant, gql, subscribe, wsClient } from '../support/harness.js';
+import { useTestApp } from '../support/app-setup.js';
 import { createCashIn } from '../support/orders.js';
 
 const FOLLOW = `subscription($after: String) { orderEvents(after: $after) { toStatus cause order { id } } }`;
 
 describe('the event feed head', () => {
-  let t: TestApp;
-  let shop: { merchantId: string; apiKey: string };
-
-  beforeAll(async () => {
-    t = await startTestApp();
-    shop = await createMerchant(t.app, 'Head shop');
-  });
-  afterAll(() => t?.stop());
+  const { t, merchant: shop } = useTestApp({}, ['Head shop']);
 
   const head = async (apiKey = shop.apiKey) => {
     const response = await gql(t.url, '{ eventFeedHead }', {}, apiKey);

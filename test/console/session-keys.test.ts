@@ -1,8 +1,9 @@
 // Short-lived API keys, as the console's sessions use them: a key created with
 // expiresInMinutes works until then, is refused afterwards over HTTP, and its
 // open WebSocket connections close when it expires, as a revoked key's do.
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createMerchant, gql, startTestApp, subscribe, wsClient, type TestApp } from '../support/harness.js';
+import { describe, expect, it, vi } from 'vitest';
+import { gql, subscribe, wsClient } from '../support/harness.js';
+import { useTestApp } from '../support/app-setup.js';
 
 const CREATE_KEY = `mutation($name: String!, $expiresInMinutes: Int) {
   createApiKey(name: $name, expiresInMinutes: $expiresInMinutes) {
@@ -13,14 +14,7 @@ const CREATE_KEY = `mutation($name: String!, $expiresInMinutes: Int) {
 }`;
 
 describe('short-lived API keys', () => {
-  let t: TestApp;
-  let shop: { merchantId: string; apiKey: string };
-
-  beforeAll(async () => {
-    t = await startTestApp({ WORKERS: 'false' });
-    shop = await createMerchant(t.app, 'Session shop');
-  });
-  afterAll(() => t?.stop());
+  const { t, merchant: shop } = useTestApp({ WORKERS: 'false' }, ['Session shop']);
 
   it('works until it expires, then is refused like a revoked key', async () => {
     const before = Date.now();

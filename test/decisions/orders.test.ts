@@ -4,23 +4,17 @@
 // deadlines, late payments, contradictions, callbacks ahead of the provider,
 // callbacks located within the account they name, and hints that cannot
 // flood us.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createMerchant, gql, startTestApp, type TestApp } from '../support/harness.js';
+import { describe, expect, it } from 'vitest';
+import { createMerchant, gql, startTestApp } from '../support/harness.js';
+import { useTestApp } from '../support/app-setup.js';
 import { orderFromDb, sandboxControl, waitForStatus } from '../support/orders.js';
 import { create, created, deadlineReached, PAYEE } from './support.js';
 
 describe('deciding orders on evidence', () => {
-  let t: TestApp;
-  let merchant: { merchantId: string; apiKey: string };
+  // The poller looks often, so a deadline is acted on as soon as a test moves it.
+  const { t, merchant } = useTestApp({ POLL_INTERVAL_MS: '200', STATEMENT_IMPORT_INTERVAL_MS: '3600000' });
   let key = 0;
   const idem = () => `decide-${++key}`;
-
-  beforeAll(async () => {
-    // The poller looks often, so a deadline is acted on as soon as a test moves it.
-    t = await startTestApp({ POLL_INTERVAL_MS: '200', STATEMENT_IMPORT_INTERVAL_MS: '3600000' });
-    merchant = await createMerchant(t.app);
-  });
-  afterAll(() => t.stop());
 
   it('keeps an undocumented WowPay value raw, and at expiry sends the order to review instead of expiring a paid order', async () => {
     const order = await created(t.url, merchant.apiKey, 'CreateHubPayin', { gateway: 'WOWPAY', channel: 'bankcard', amount: '210000', idempotencyKey: idem() });
@@ -191,17 +185,10 @@ describe('deciding orders on evidence', () => {
 });
 
 describe('callbacks ahead of the provider', () => {
-  let t: TestApp;
-  let merchant: { merchantId: string; apiKey: string };
+  // Polling is a minute away: every change here is a callback's doing.
+  const { t, merchant } = useTestApp();
   let key = 0;
   const idem = () => `ahead-${++key}`;
-
-  beforeAll(async () => {
-    // Polling is a minute away: every change here is a callback's doing.
-    t = await startTestApp();
-    merchant = await createMerchant(t.app);
-  });
-  afterAll(() => t.stop());
 
   it('applies a SharkPay callback that comes after one ahead of the provider’s state, instead of dropping it as a duplicate', async () => {
     const order = await created(t.url, merchant.apiKey, 'CreateHubPayin', { gateway: 'SHARKPAY', amount: '220000', idempotencyKey: idem() });

@@ -2,25 +2,21 @@
 // the poller's own pass, so every poll and every expiry below is one the test
 // caused and awaited (no clock, no sleeping). A collecting order expires only
 // once its time is up; a bank-transfer order (no provider to ask) likewise.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createMerchant, startTestApp, type TestApp } from '../support/harness.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useTestApp } from '../support/app-setup.js';
 import { createCashIn, orderFromDb, countStatusQueries } from '../support/orders.js';
 import { newOrder } from '../bank/support.js';
 import { OrderPoller } from '../../src/workers/order-poller.js';
 
 describe('expiry by the poller', () => {
-  let t: TestApp;
-  let merchant: { merchantId: string; apiKey: string };
+  const { t, merchant } = useTestApp({ WORKERS: 'false' });
   let poller: OrderPoller;
 
   beforeAll(async () => {
-    t = await startTestApp({ WORKERS: 'false' });
-    merchant = await createMerchant(t.app);
     const { services } = t.app;
     // intervalMs 0: every pass finds each open order due again.
     poller = new OrderPoller(t.app.db.prisma, services.orders, services.transitions, t.app.logger, { intervalMs: 0, tickMs: 1_000, batchSize: 20, payoutDeadlineMinutes: 60 });
   });
-  afterAll(() => t.stop());
 
   it('keeps a collecting order pending through several polls before its expiry, and expires it once the time is up', async () => {
     const { data: order } = await createCashIn(t.url, merchant.apiKey, { amount: '115000', idempotencyKey: 'not-yet' });

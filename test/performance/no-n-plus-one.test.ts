@@ -2,9 +2,10 @@
 // costs the same number of SQL statements for 5 orders as for 50. The query is
 // built from the schema itself, so a relation added to Order later is covered
 // without editing this test.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { getNamedType, isLeafType, isObjectType, isNonNullType, type GraphQLObjectType } from 'graphql';
-import { createMerchant, gql, startTestApp, type TestApp } from '../support/harness.js';
+import { gql } from '../support/harness.js';
+import { useTestApp } from '../support/app-setup.js';
 import { schema } from '../../src/schema/index.js';
 
 /**
@@ -36,13 +37,10 @@ const relationsOfOrder = Object.values(orderType.getFields())
   .map((field) => field.name);
 
 describe('reading a page of orders with their relations', () => {
-  let t: TestApp;
-  let merchant: { merchantId: string; apiKey: string };
+  // No workers: nothing but the request under test talks to the database.
+  const { t, merchant } = useTestApp({ WORKERS: 'false' });
 
   beforeAll(async () => {
-    // No workers: nothing but the request under test talks to the database.
-    t = await startTestApp({ WORKERS: 'false' });
-    merchant = await createMerchant(t.app);
     const prisma = t.app.db.prisma;
     for (let i = 0; i < 50; i++) {
       const order = await prisma.order.create({
@@ -56,7 +54,6 @@ describe('reading a page of orders with their relations', () => {
       });
     }
   });
-  afterAll(() => t.stop());
 
   async function statementsFor(first: number) {
     const statements: string[] = [];

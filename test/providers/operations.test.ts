@@ -4,9 +4,10 @@
 // by id, dashboard charts, the provider's CSV export, logout, and VNKash
 // history paged across rows that share a minute. Each merchant works with its
 // own provider account: shop A and shop B are two API Ngân hàng members.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { SimulatorRequest } from '../../src/sandbox/kit.js';
-import { createMerchant, gql, startTestApp, type TestApp } from '../support/harness.js';
+import { createMerchant, gql, type TestApp } from '../support/harness.js';
+import { useTestApp } from '../support/app-setup.js';
 import { sandboxControl, sandboxState } from '../support/orders.js';
 
 const SECRET_A = 'shop-a-sharkpay-payin-secret-2026';
@@ -70,15 +71,10 @@ function recordApiNganHang(t: TestApp) {
 }
 
 describe('provider operations through GraphQL', () => {
-  let t: TestApp;
-  let shopA: { merchantId: string; apiKey: string };
-  let shopB: { merchantId: string; apiKey: string };
+  const { t, merchants: [shopA, shopB] } = useTestApp({ WORKERS: 'false' }, ['Shop A', 'Shop B']);
   let calls: ReturnType<typeof recordApiNganHang>;
 
   beforeAll(async () => {
-    t = await startTestApp({ WORKERS: 'false' });
-    shopA = await createMerchant(t.app, 'Shop A');
-    shopB = await createMerchant(t.app, 'Shop B');
     // Two members of API Ngân hàng; each shop's provider account logs in as its own.
     for (const [shop, username] of [
       [shopA, 'shop-a'],
@@ -89,7 +85,6 @@ describe('provider operations through GraphQL', () => {
     }
     calls = recordApiNganHang(t);
   });
-  afterAll(() => t.stop());
 
   it('saves Hub settings (an empty secret keeps the stored one), reads them masked, and tests the gateway', async () => {
     const first = await gql(

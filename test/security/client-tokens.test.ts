@@ -1,11 +1,12 @@
 // Client tokens: what a frontend holds instead of the API key. One order, read
 // and followed, nothing else; revocation and expiry count at once, open
 // subscriptions included.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'graphql';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
-import { createMerchant, gql, startTestApp, wsClient, type TestApp } from '../support/harness.js';
+import { gql, wsClient } from '../support/harness.js';
+import { useTestApp } from '../support/app-setup.js';
 import { createCashIn, ORDER_UPDATED, sandboxControl, isOutcome } from '../support/orders.js';
 import { schema } from '../../src/schema/index.js';
 import { fieldOutsideOrder } from '../../src/http/client-token-fence.js';
@@ -76,22 +77,16 @@ function follow(client: Client, query: string, variables: Record<string, unknown
 const codes = (response: { errors?: { extensions?: Record<string, unknown> }[] }) => (response.errors ?? []).map((e) => e.extensions?.code);
 
 describe('client tokens', () => {
-  let t: TestApp;
-  let shop: { merchantId: string; apiKey: string };
-  let other: { merchantId: string; apiKey: string };
+  const { t, merchants: [shop, other] } = useTestApp({}, ['Token shop', 'Other shop']);
   let order: any;
   let sibling: any;
   let foreign: any;
 
   beforeAll(async () => {
-    t = await startTestApp();
-    shop = await createMerchant(t.app, 'Token shop');
-    other = await createMerchant(t.app, 'Other shop');
     order = (await createCashIn(t.url, shop.apiKey, { amount: '150000', idempotencyKey: 'ct-main' })).data;
     sibling = (await createCashIn(t.url, shop.apiKey, { amount: '160000', idempotencyKey: 'ct-sibling' })).data;
     foreign = (await createCashIn(t.url, other.apiKey, { amount: '170000', idempotencyKey: 'ct-foreign' })).data;
   });
-  afterAll(() => t.stop());
 
   async function issue(orderId: string, ttl?: number) {
     const response = await gql(t.url, CREATE_TOKEN, { orderId, ttl }, shop.apiKey);

@@ -10,10 +10,13 @@ export interface TestMerchant {
   apiKey: string;
 }
 
-/** Registers beforeAll/afterAll for one app (config `env`) and one sandbox merchant per name, made in order. */
-export function useTestApp(env: Record<string, string> = {}, merchantNames: string[] = ['Test shop']) {
+/**
+ * Registers beforeAll/afterAll for one app (config `env`) and one sandbox merchant per name, made in order:
+ * `merchant` is the first, `merchants` all of them in the order of `merchantNames`.
+ */
+export function useTestApp<const Names extends readonly string[] = ['Test shop']>(env: Record<string, string> = {}, merchantNames: Names = ['Test shop'] as unknown as Names) {
   const t = {} as TestApp;
-  const merchants = merchantNames.map(() => ({}) as TestMerchant);
+  const merchants = merchantNames.map(() => ({}) as TestMerchant) as { [K in keyof Names]: TestMerchant };
   beforeAll(async () => {
     Object.assign(t, await startTestApp(env));
     for (const [index, name] of merchantNames.entries()) Object.assign(merchants[index]!, await createMerchant(t.app, name));
@@ -21,5 +24,5 @@ export function useTestApp(env: Record<string, string> = {}, merchantNames: stri
   afterAll(async () => {
     await t.stop?.();
   });
-  return { t, merchant: merchants[0]!, merchants };
+  return { t, merchant: merchants[0] as TestMerchant, merchants };
 }

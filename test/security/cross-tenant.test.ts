@@ -6,7 +6,7 @@
 // A has something behind every root field that reads stored data: orders and
 // their events, keys, a client token, bank accounts, statement lines (and so
 // totals and CSV), a bank-transfer order, a card charge, a provider account.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   getNamedType,
   isEnumType,
@@ -23,7 +23,8 @@ import {
   type GraphQLOutputType,
 } from 'graphql';
 import { schema } from '../../src/schema/index.js';
-import { createMerchant, gql, startTestApp, subscribe, wsClient, type TestApp } from '../support/harness.js';
+import { gql, subscribe, wsClient, type TestApp } from '../support/harness.js';
+import { useTestApp } from '../support/app-setup.js';
 import { createCashIn, sandboxControl, waitForStatus } from '../support/orders.js';
 import { bankAccounts, newOrder, postWebhook, signedWebhook } from '../bank/support.js';
 import { submitCard, viettelCard } from '../cards/support.js';
@@ -96,9 +97,8 @@ function expectNothingOfA(text: string, what: string, echoed?: string) {
 }
 
 describe('tenant isolation over every root field', () => {
-  let t: TestApp;
-  let a: { merchantId: string; apiKey: string };
-  let b: { merchantId: string; apiKey: string };
+  // No workers: nothing of A changes during the sweep but what the test itself does.
+  const { t, merchants: [a, b] } = useTestApp({ RATE_LIMIT_PER_KEY: '0', RATE_LIMIT_PER_IP: '0', WORKERS: 'false' }, ['A', 'B']);
   let snapshotOfA: () => Promise<string>;
 
   /** A line on A's statement, as API Ngân hàng's signed webhook pushes it to A's callback URL. */
@@ -108,10 +108,6 @@ describe('tenant isolation over every root field', () => {
   }
 
   beforeAll(async () => {
-    // No workers: nothing of A changes during the sweep but what the test itself does.
-    t = await startTestApp({ RATE_LIMIT_PER_KEY: '0', RATE_LIMIT_PER_IP: '0', WORKERS: 'false' });
-    a = await createMerchant(t.app, 'A');
-    b = await createMerchant(t.app, 'B');
     const paid = (await createCashIn(t.url, a.apiKey, { amount: '150000', idempotencyKey: 'a-paid', merchantReference: 'A-SECRET-REF-1' })).data;
     await sandboxControl(t.app, 'azconnectpay', 'settle', { kind: 'cash-in', request_id: paid.requestId, outcome: 'succeed', callback: 'once' });
     await waitForStatus(t.app, paid.id, ['SUCCEEDED']);
@@ -176,7 +172,6 @@ describe('tenant isolation over every root field', () => {
         (_k, v) => (typeof v === 'bigint' ? v.toString() : v),
       );
   });
-  afterAll(() => t.stop());
 
   it('gives B nothing of A through any query or mutation, and changes nothing of A', async () => {
     const before = await snapshotOfA();

@@ -8,6 +8,7 @@ import { bankLoaders } from './bank-loaders.js';
 import type { ApiNganHangUser } from '../providers/apinganhang/index.js';
 import type { BankPackage, DashboardSummary, DepositInfo, Notification, PackageStatus, PeriodTotals, Renewal, SiteSettings } from '../providers/apinganhang/index.js';
 import { NotFoundError, ValidationError, ProviderAuthError, ProviderRefusedError, ProviderUnavailableError, BankPackageExpiredError, BankProviderNotConfiguredError } from '../errors/index.js';
+import { existingId } from './ids.js';
 
 /** What any call to API Ngân hàng can end in. */
 export const bankProviderErrors = [BankPackageExpiredError, BankProviderNotConfiguredError, ProviderRefusedError, ProviderUnavailableError, ProviderAuthError];
@@ -139,8 +140,7 @@ builder.mutationField('verifyBankOtp', (t) =>
     errors: { types: [ValidationError, NotFoundError, ...bankProviderErrors] },
     args: { input: t.arg({ type: VerifyBankOtpInput, required: true }) },
     resolve: async (query, _root, { input }, ctx) => {
-      const challengeId = String(input.challengeId);
-      if (!/^[0-9a-f-]{36}$/i.test(challengeId)) throw new NotFoundError('BankOtpChallenge', challengeId);
+      const challengeId = existingId('BankOtpChallenge', input.challengeId);
       const id = await ctx.services.bank.accounts.verifyOtp(requireMerchant(ctx), challengeId, input.otp.trim());
       return ctx.prisma.bankAccount.findUniqueOrThrow({ ...selection(query), where: { id } });
     },

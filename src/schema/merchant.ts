@@ -3,6 +3,7 @@ import { builder, requireMerchant, selection } from './builder.js';
 import { hasControlCharacters } from '../domain/text.js';
 import { MAX_KEY_LIFETIME_MINUTES } from '../services/api-keys.js';
 import { NotFoundError, ValidationError } from '../errors/index.js';
+import { existingId } from './ids.js';
 
 export const MerchantType = builder.prismaObject('Merchant', {
   description: 'A business using paygraph. Every record belongs to one merchant.',
@@ -79,9 +80,9 @@ builder.mutationField('revokeApiKey', (t) =>
     args: { id: t.arg.id({ required: true }) },
     resolve: async (query, _root, { id }, ctx) => {
       const merchantId = requireMerchant(ctx);
-      const revoked = await ctx.services.apiKeys.revoke(merchantId, String(id));
-      if (!revoked) throw new NotFoundError('ApiKey', String(id));
-      return ctx.prisma.apiKey.findUniqueOrThrow({ ...selection(query), where: { id: String(id) } });
+      const keyId = existingId('ApiKey', id);
+      if (!(await ctx.services.apiKeys.revoke(merchantId, keyId))) throw new NotFoundError('ApiKey', keyId);
+      return ctx.prisma.apiKey.findUniqueOrThrow({ ...selection(query), where: { id: keyId } });
     },
   }),
 );

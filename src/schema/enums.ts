@@ -5,6 +5,7 @@ import { providerIds } from '../domain/order-kind.js';
 import { cardFailureCodes } from '../domain/card-failure.js';
 import { reviewRefusalCodes } from '../errors/index.js';
 import { routeIds } from '../domain/routing.js';
+import { hubGateways } from '../providers/apinganhang/index.js';
 
 export const ProviderEnum = builder.enumType('Provider', { values: providerIds });
 
@@ -25,5 +26,11 @@ export const RouteEnum = builder.enumType('Route', {
   description: 'One way through one provider account: AZCONNECTPAY, the Payment Hub gateways HUB_SHARKPAY and HUB_WOWPAY, VNKASH, or BANK_ACCOUNT (your own bank account, confirmed from its statement).',
 });
 
-export const hubGatewayNames = ['SHARKPAY', 'WOWPAY'] as const;
+/** A provider's own lower-case words as GraphQL enum values (upper case, as GraphQL enums are written). */
+export function upperCased<const Word extends string>(words: readonly [Word, ...Word[]]): [Uppercase<Word>, ...Uppercase<Word>[]] {
+  return words.map((word) => word.toUpperCase()) as [Uppercase<Word>, ...Uppercase<Word>[]];
+}
+
+/** The Payment Hub's gateways, from the provider module. */
+export const hubGatewayNames = upperCased(hubGateways);
 export const GatewayEnum = builder.enumType('HubGateway', { values: hubGatewayNames });

@@ -4,10 +4,11 @@
 // command.
 import { z } from 'zod';
 import { builder, requireMerchant, selection } from './builder.js';
-import { GatewayEnum, hubGatewayNames } from './enums.js';
+import { GatewayEnum, hubGatewayNames, upperCased } from './enums.js';
 import { actorOf } from './actor.js';
 import type { CreateOrderCommand } from '../services/orders.js';
 import { vnKashBankPayments } from '../providers/vnkash/index.js';
+import { azConnectPayMethods } from '../providers/azconnectpay/index.js';
 import { expiresInMinutes, payee, providerOrderFields, vnKashAccount } from '../validation/order-input.js';
 import { parseInput } from '../validation/parse-input.js';
 import {
@@ -40,7 +41,8 @@ const commonFields = (t: PothosInputFieldBuilder) => ({
 });
 type PothosInputFieldBuilder = Parameters<Parameters<typeof builder.inputType>[1]['fields']>[0];
 
-const cashInMethods = ['BANK', 'MOMO'] as const;
+/** AZConnectPay's methods, from the provider module. */
+const cashInMethods = upperCased(azConnectPayMethods);
 const CashInMethod = builder.enumType('CashInMethod', { values: cashInMethods });
 const VnKashPayment = builder.enumType('VnKashPayment', { values: vnKashBankPayments });
 

@@ -9,6 +9,8 @@ import type { ApiNganHangUser } from '../providers/apinganhang/index.js';
 import type { BankPackage, DashboardSummary, DepositInfo, Notification, PackageStatus, PeriodTotals, Renewal, SiteSettings } from '../providers/apinganhang/index.js';
 import { NotFoundError, ValidationError, ProviderAuthError, ProviderRefusedError, ProviderUnavailableError, BankPackageExpiredError, BankProviderNotConfiguredError } from '../errors/index.js';
 import { existingId } from './ids.js';
+import { parseInput } from '../validation/parse-input.js';
+import { packageMonths } from '../validation/settings-input.js';
 
 /** What any call to API Ngân hàng can end in. */
 export const bankProviderErrors = [BankPackageExpiredError, BankProviderNotConfiguredError, ProviderRefusedError, ProviderUnavailableError, ProviderAuthError];
@@ -292,8 +294,7 @@ builder.mutationField('renewBankPackage', (t) =>
     errors: { types: [ValidationError, ...bankProviderErrors] },
     args: { months: t.arg.int({ required: true }) },
     resolve: (_root, { months }, ctx) => {
-      if (!Number.isInteger(months) || months < 1 || months > 12) throw new ValidationError('months: 1 to 12', 'months');
-      return ctx.services.bank.provider.renewPackage(requireMerchant(ctx), months);
+      return ctx.services.bank.provider.renewPackage(requireMerchant(ctx), parseInput(packageMonths, months));
     },
   }),
 );

@@ -31,6 +31,10 @@ export function upperCased<const Word extends string>(words: readonly [Word, ...
   return words.map((word) => word.toUpperCase()) as [Uppercase<Word>, ...Uppercase<Word>[]];
 }
 
-/** The Payment Hub's gateways, from the provider module. */
-export const hubGatewayNames = upperCased(hubGateways);
-export const GatewayEnum = builder.enumType('HubGateway', { values: hubGatewayNames });
+/** A provider's own words as GraphQL enum values: upper case in the schema, the provider's word in resolvers. */
+function providerWords<const Word extends string>(words: readonly Word[]) {
+  return Object.fromEntries(words.map((word) => [word.toUpperCase(), { value: word }])) as { [W in Word as Uppercase<W>]: { value: W } };
+}
+
+/** The Payment Hub's gateways, from the provider module; resolvers get 'sharkpay' / 'wowpay'. */
+export const GatewayEnum = builder.enumType('HubGateway', { values: providerWords(hubGateways) });

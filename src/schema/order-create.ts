@@ -4,11 +4,12 @@
 // command.
 import { z } from 'zod';
 import { builder, requireMerchant, selection } from './builder.js';
-import { GatewayEnum, hubGatewayNames, upperCased } from './enums.js';
+import { GatewayEnum, upperCased } from './enums.js';
 import { actorOf } from './actor.js';
 import type { CreateOrderCommand } from '../services/orders.js';
 import { vnKashBankPayments } from '../providers/vnkash/index.js';
 import { azConnectPayMethods } from '../providers/azconnectpay/index.js';
+import { hubGateways } from '../providers/apinganhang/index.js';
 import { expiresInMinutes, payee, providerOrderFields, vnKashAccount } from '../validation/order-input.js';
 import { parseInput } from '../validation/parse-input.js';
 import {
@@ -81,8 +82,8 @@ const CreateVnKashTransferInput = builder.inputType('CreateVnKashTransferInput',
 // The command schemas, one per input type above (GraphQL has checked the types and enums; these check the values).
 const cashInCommand = z.object({ ...providerOrderFields, method: z.enum(cashInMethods), expiresInMinutes });
 const cashOutCommand = z.object({ ...providerOrderFields, method: z.enum(cashInMethods), payee });
-const hubPayinCommand = z.object({ ...providerOrderFields, gateway: z.enum(hubGatewayNames), channel: z.string().nullish(), payerIp: z.string().nullish(), expiresInMinutes });
-const hubPayoutCommand = z.object({ ...providerOrderFields, gateway: z.enum(hubGatewayNames), payee });
+const hubPayinCommand = z.object({ ...providerOrderFields, gateway: z.enum(hubGateways), channel: z.string().nullish(), payerIp: z.string().nullish(), expiresInMinutes });
+const hubPayoutCommand = z.object({ ...providerOrderFields, gateway: z.enum(hubGateways), payee });
 const vnKashDepositCommand = z.object({ ...providerOrderFields, payment: z.enum(vnKashBankPayments), expiresInMinutes });
 const vnKashWithdrawalCommand = z.object({ ...providerOrderFields, payee });
 const vnKashTransferCommand = z.object({ ...providerOrderFields, account: vnKashAccount });
@@ -121,7 +122,6 @@ function defineCreate<Command extends z.ZodType<CommonCommand>>(
   );
 }
 
-const gatewayOf = (gateway: (typeof hubGatewayNames)[number]) => (gateway === 'SHARKPAY' ? 'sharkpay' : 'wowpay');
 
 defineCreate('createCashIn', 'Collect money through AZConnectPay (bank transfer or MoMo). The order carries the payment instructions.', CreateCashInInput as never, cashInCommand, (input) => ({
   provider: 'AZCONNECTPAY',
@@ -140,7 +140,7 @@ defineCreate('createCashOut', 'Pay money out through AZConnectPay (bank or MoMo;
 defineCreate('createHubPayin', 'Collect money through the API Ngân hàng Payment Hub (SharkPay or WowPay).', CreateHubPayinInput as never, hubPayinCommand, (input) => ({
   provider: 'APINGANHANG',
   kind: 'HUB_PAYIN',
-  gateway: gatewayOf(input.gateway),
+  gateway: input.gateway,
   method: input.channel ?? undefined,
   clientIp: input.payerIp ?? undefined,
   expiresInMinutes: input.expiresInMinutes,
@@ -149,7 +149,7 @@ defineCreate('createHubPayin', 'Collect money through the API Ngân hàng Paymen
 defineCreate('createHubPayout', 'Pay money out through the API Ngân hàng Payment Hub.', CreateHubPayoutInput as never, hubPayoutCommand, (input) => ({
   provider: 'APINGANHANG',
   kind: 'HUB_PAYOUT',
-  gateway: gatewayOf(input.gateway),
+  gateway: input.gateway,
   payee: input.payee,
 }));
 

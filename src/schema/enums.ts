@@ -26,13 +26,8 @@ export const RouteEnum = builder.enumType('Route', {
   description: 'One way through one provider account: AZCONNECTPAY, the Payment Hub gateways HUB_SHARKPAY and HUB_WOWPAY, VNKASH, or BANK_ACCOUNT (your own bank account, confirmed from its statement).',
 });
 
-/** A provider's own lower-case words as GraphQL enum values (upper case, as GraphQL enums are written). */
-export function upperCased<const Word extends string>(words: readonly [Word, ...Word[]]): [Uppercase<Word>, ...Uppercase<Word>[]] {
-  return words.map((word) => word.toUpperCase()) as [Uppercase<Word>, ...Uppercase<Word>[]];
-}
-
 /** A provider's own words as GraphQL enum values: upper case in the schema, the provider's word in resolvers. */
-function providerWords<const Word extends string>(words: readonly Word[]) {
+export function providerWords<const Word extends string>(words: readonly Word[]) {
   return Object.fromEntries(words.map((word) => [word.toUpperCase(), { value: word }])) as { [W in Word as Uppercase<W>]: { value: W } };
 }
 

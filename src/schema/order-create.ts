@@ -4,7 +4,7 @@
 // command.
 import { z } from 'zod';
 import { builder, requireMerchant, selection } from './builder.js';
-import { GatewayEnum, upperCased } from './enums.js';
+import { GatewayEnum, providerWords } from './enums.js';
 import { actorOf } from './actor.js';
 import type { CreateOrderCommand } from '../services/orders.js';
 import { vnKashBankPayments } from '../providers/vnkash/index.js';
@@ -42,9 +42,8 @@ const commonFields = (t: PothosInputFieldBuilder) => ({
 });
 type PothosInputFieldBuilder = Parameters<Parameters<typeof builder.inputType>[1]['fields']>[0];
 
-/** AZConnectPay's methods, from the provider module. */
-const cashInMethods = upperCased(azConnectPayMethods);
-const CashInMethod = builder.enumType('CashInMethod', { values: cashInMethods });
+/** AZConnectPay's methods, from the provider module; resolvers get 'bank' / 'momo'. */
+const CashInMethod = builder.enumType('CashInMethod', { values: providerWords(azConnectPayMethods) });
 const VnKashPayment = builder.enumType('VnKashPayment', { values: vnKashBankPayments });
 
 const CreateCashInInput = builder.inputType('CreateCashInInput', {
@@ -80,8 +79,8 @@ const CreateVnKashTransferInput = builder.inputType('CreateVnKashTransferInput',
 });
 
 // The command schemas, one per input type above (GraphQL has checked the types and enums; these check the values).
-const cashInCommand = z.object({ ...providerOrderFields, method: z.enum(cashInMethods), expiresInMinutes });
-const cashOutCommand = z.object({ ...providerOrderFields, method: z.enum(cashInMethods), payee });
+const cashInCommand = z.object({ ...providerOrderFields, method: z.enum(azConnectPayMethods), expiresInMinutes });
+const cashOutCommand = z.object({ ...providerOrderFields, method: z.enum(azConnectPayMethods), payee });
 const hubPayinCommand = z.object({ ...providerOrderFields, gateway: z.enum(hubGateways), channel: z.string().nullish(), payerIp: z.string().nullish(), expiresInMinutes });
 const hubPayoutCommand = z.object({ ...providerOrderFields, gateway: z.enum(hubGateways), payee });
 const vnKashDepositCommand = z.object({ ...providerOrderFields, payment: z.enum(vnKashBankPayments), expiresInMinutes });
@@ -126,14 +125,14 @@ function defineCreate<Command extends z.ZodType<CommonCommand>>(
 defineCreate('createCashIn', 'Collect money through AZConnectPay (bank transfer or MoMo). The order carries the payment instructions.', CreateCashInInput as never, cashInCommand, (input) => ({
   provider: 'AZCONNECTPAY',
   kind: 'CASH_IN',
-  method: input.method.toLowerCase(),
+  method: input.method,
   expiresInMinutes: input.expiresInMinutes,
 }));
 
 defineCreate('createCashOut', 'Pay money out through AZConnectPay (bank or MoMo; at least 100 000 đồng).', CreateCashOutInput as never, cashOutCommand, (input) => ({
   provider: 'AZCONNECTPAY',
   kind: 'CASH_OUT',
-  method: input.method.toLowerCase(),
+  method: input.method,
   payee: input.payee,
 }));
 

@@ -8,6 +8,9 @@ import { bankLoaders } from './bank-loaders.js';
 import type { ApiNganHangUser } from '../providers/apinganhang/index.js';
 import type { BankPackage, DashboardSummary, DepositInfo, Notification, PackageStatus, PeriodTotals, Renewal, SiteSettings } from '../providers/apinganhang/index.js';
 import { NotFoundError, ValidationError, ProviderAuthError, ProviderRefusedError, ProviderUnavailableError, BankPackageExpiredError, BankProviderNotConfiguredError } from '../errors/index.js';
+import { existingId } from './ids.js';
+import { parseInput } from '../validation/parse-input.js';
+import { packageMonths } from '../validation/settings-input.js';
 
 /** What any call to API Ngân hàng can end in. */
 export const bankProviderErrors = [BankPackageExpiredError, BankProviderNotConfiguredError, ProviderRefusedError, ProviderUnavailableError, ProviderAuthError];
@@ -139,8 +142,7 @@ builder.mutationField('verifyBankOtp', (t) =>
     errors: { types: [ValidationError, NotFoundError, ...bankProviderErrors] },
     args: { input: t.arg({ type: VerifyBankOtpInput, required: true }) },
     resolve: async (query, _root, { input }, ctx) => {
-      const challengeId = String(input.challengeId);
-      if (!/^[0-9a-f-]{36}$/i.test(challengeId)) throw new NotFoundError('BankOtpChallenge', challengeId);
+      const challengeId = existingId('BankOtpChallenge', input.challengeId);
       const id = await ctx.services.bank.accounts.verifyOtp(requireMerchant(ctx), challengeId, input.otp.trim());
       return ctx.prisma.bankAccount.findUniqueOrThrow({ ...selection(query), where: { id } });
     },
@@ -292,8 +294,7 @@ builder.mutationField('renewBankPackage', (t) =>
     errors: { types: [ValidationError, ...bankProviderErrors] },
     args: { months: t.arg.int({ required: true }) },
     resolve: (_root, { months }, ctx) => {
-      if (!Number.isInteger(months) || months < 1 || months > 12) throw new ValidationError('months: 1 to 12', 'months');
-      return ctx.services.bank.provider.renewPackage(requireMerchant(ctx), months);
+      return ctx.services.bank.provider.renewPackage(requireMerchant(ctx), parseInput(packageMonths, months));
     },
   }),
 );

@@ -14,7 +14,7 @@ import { actorOf } from './actor.js';
 import { z } from 'zod';
 import { commonOrderFields, expiresInMinutes } from '../validation/order-input.js';
 import { parseInput } from '../validation/parse-input.js';
-import { isUuid } from '../domain/ids.js';
+import { existingId, idOrNull } from './ids.js';
 
 export const DirectionEnum = builder.enumType('BankTransactionDirection', { values: ['IN', 'OUT'] as const, description: 'IN: money into the account. OUT: money out.' });
 const SourceEnum = builder.enumType('BankTransactionSource', { values: ['POLL', 'WEBHOOK'] as const, description: 'How the line first reached us.' });
@@ -67,7 +67,7 @@ type TransactionFilterShape = typeof TransactionFilter.$inferInput;
 export function transactionWhere(merchantId: string, filter: TransactionFilterShape | null | undefined): Prisma.BankTransactionWhereInput {
   const where: Prisma.BankTransactionWhereInput = { merchantId };
   if (!filter) return where;
-  if (filter.accountId) where.bankAccountId = /^[0-9a-f-]{36}$/i.test(String(filter.accountId)) ? String(filter.accountId) : '00000000-0000-0000-0000-000000000000';
+  if (filter.accountId) where.bankAccountId = idOrNull(filter.accountId) ?? '00000000-0000-0000-0000-000000000000'; // an id naming nothing matches nothing
   if (filter.bank) where.bank = filterText(filter.bank, 'bank').trim().toUpperCase();
   if (filter.direction) where.direction = filter.direction;
   if (filter.from || filter.to) where.transactionTime = { gte: filter.from ?? undefined, lt: filter.to ?? undefined };
@@ -249,8 +249,7 @@ builder.mutationField('createBankTransferOrder', (t) =>
     args: { input: t.arg({ type: CreateBankTransferOrderInput, required: true }) },
     resolve: async (query, _root, args, ctx) => {
       const input = parseInput(bankTransferOrderCommand, args.input);
-      const bankAccountId = String(input.bankAccountId);
-      if (!isUuid(bankAccountId)) throw new NotFoundError('BankAccount', bankAccountId);
+      const bankAccountId = existingId('BankAccount', input.bankAccountId);
       const { orderId } = await ctx.services.bank.transferOrders.create({
         merchantId: requireMerchant(ctx),
         actor: actorOf(ctx),

@@ -12,7 +12,7 @@ import { storedFailureOf } from '../services/card-charge-outcome.js';
 import type { Prisma } from '../generated/prisma/client.js';
 import type { CardChargeChanged } from '../pubsub.js';
 import { NotFoundError, ValidationError, ProviderNotSupportedError, ProviderRefusedError, ProviderUnavailableError, IdempotencyConflictError, IdempotencyKeyReusedError, CardRefusedError, ConcurrentUpdateError } from '../errors/index.js';
-import { isUuid } from '../domain/ids.js';
+import { existingId, idOrNull } from './ids.js';
 import { parseInput } from '../validation/parse-input.js';
 import { submitCardChargeCommand } from '../validation/card-input.js';
 
@@ -101,7 +101,7 @@ builder.queryField('cardCharge', (t) =>
     authScopes: { merchant: true },
     args: { id: t.arg.id({ required: true }) },
     resolve: (query, _root, { id }, ctx) =>
-      isUuid(String(id)) ? ctx.prisma.cardCharge.findFirst({ ...selection(query), where: { id: String(id), merchantId: requireMerchant(ctx) } }) : null,
+      idOrNull(id) ? ctx.prisma.cardCharge.findFirst({ ...selection(query), where: { id: String(id), merchantId: requireMerchant(ctx) } }) : null,
   }),
 );
 
@@ -163,8 +163,7 @@ builder.mutationField('refreshCardCharge', (t) =>
     errors: { types: [NotFoundError, ProviderRefusedError, ProviderUnavailableError, ProviderNotSupportedError, ConcurrentUpdateError] },
     args: { id: t.arg.id({ required: true }) },
     resolve: async (query, _root, { id }, ctx) => {
-      if (!isUuid(String(id))) throw new NotFoundError('CardCharge', String(id));
-      const cardChargeId = await ctx.services.cardCharges.refresh(requireMerchant(ctx), String(id), actorOf(ctx));
+      const cardChargeId = await ctx.services.cardCharges.refresh(requireMerchant(ctx), existingId('CardCharge', id), actorOf(ctx));
       return ctx.prisma.cardCharge.findUniqueOrThrow({ ...selection(query), where: { id: cardChargeId } });
     },
   }),
@@ -184,7 +183,7 @@ builder.subscriptionField('cardChargeUpdated', (t) =>
       return liveStream<CardChargeChanged>({
         listen: () => ctx.services.pubsub.subscribe('cardCharge:changed', cardChargeId),
         initial: async () => {
-          const owned = isUuid(cardChargeId) && (await ctx.prisma.cardCharge.findFirst({ where: { id: cardChargeId, merchantId }, select: { id: true, status: true } }));
+          const owned = idOrNull(cardChargeId) && (await ctx.prisma.cardCharge.findFirst({ where: { id: cardChargeId, merchantId }, select: { id: true, status: true } }));
           if (!owned) throw new NotFoundError('CardCharge', cardChargeId);
           return [{ cardChargeId, merchantId, eventId: '', status: owned.status, at: new Date().toISOString() }];
         },

@@ -2,7 +2,7 @@
 // checkout page) that reads that order and follows it. See order-access.ts.
 import { builder, requireMerchant, selection } from './builder.js';
 import { NotFoundError, ValidationError } from '../errors/index.js';
-import { isUuid } from '../domain/ids.js';
+import { existingId } from './ids.js';
 
 export const ClientTokenType = builder.prismaObject('ClientToken', {
   description: 'A short-lived, revocable token that reads one order and follows its updates, for a frontend. The token itself is shown once.',
@@ -50,8 +50,7 @@ builder.mutationField('createClientToken', (t) =>
     },
     resolve: async (_root, { orderId, ttlMinutes, returnUrl, cancelUrl }, ctx) => {
       const merchantId = requireMerchant(ctx);
-      if (!isUuid(String(orderId))) throw new NotFoundError('Order', String(orderId));
-      const { token, record, checkoutUrl } = await ctx.services.clientTokens.create(merchantId, String(orderId), { ttlMinutes: ttlMinutes ?? undefined }, { returnUrl, cancelUrl });
+      const { token, record, checkoutUrl } = await ctx.services.clientTokens.create(merchantId, existingId('Order', orderId), { ttlMinutes: ttlMinutes ?? undefined }, { returnUrl, cancelUrl });
       return { tokenId: record.id, token, expiresAt: record.expiresAt, checkoutUrl };
     },
   }),
@@ -66,8 +65,9 @@ builder.mutationField('revokeClientToken', (t) =>
     args: { id: t.arg.id({ required: true }) },
     resolve: async (query, _root, { id }, ctx) => {
       const merchantId = requireMerchant(ctx);
-      if (!isUuid(String(id)) || !(await ctx.services.clientTokens.revoke(merchantId, String(id)))) throw new NotFoundError('ClientToken', String(id));
-      return ctx.prisma.clientToken.findUniqueOrThrow({ ...selection(query), where: { id: String(id) } });
+      const tokenId = existingId('ClientToken', id);
+      if (!(await ctx.services.clientTokens.revoke(merchantId, tokenId))) throw new NotFoundError('ClientToken', tokenId);
+      return ctx.prisma.clientToken.findUniqueOrThrow({ ...selection(query), where: { id: tokenId } });
     },
   }),
 );

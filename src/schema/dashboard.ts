@@ -5,6 +5,8 @@ import { ProviderEnum } from './enums.js';
 import { OrderKindEnum } from './order.js';
 import { MAX_MONEY_FLOW_DAYS, vietnamToday, type MoneyFlow, type MoneyFlowGroup, type ReviewAgeBucket, type ReviewQueueAge } from '../services/dashboard.js';
 import { ValidationError } from '../errors/index.js';
+import { parseInput } from '../validation/parse-input.js';
+import { moneyFlowWindow } from '../validation/settings-input.js';
 
 const MoneyDirectionEnum = builder.enumType('MoneyDirection', { values: ['IN', 'OUT'] as const, description: 'IN: money to the merchant. OUT: money paid out.' });
 
@@ -47,9 +49,7 @@ builder.queryField('moneyFlow', (t) =>
       const today = vietnamToday();
       const from = args.from ?? (args.to ? new Date(args.to.getTime() - 24 * 60 * 60 * 1000) : today.from);
       const to = args.to ?? (args.from ? new Date(args.from.getTime() + 24 * 60 * 60 * 1000) : today.to);
-      if (to <= from) throw new ValidationError('to: must be after from', 'to');
-      if (to.getTime() - from.getTime() > MAX_MONEY_FLOW_DAYS * 24 * 60 * 60 * 1000) throw new ValidationError(`to: at most ${MAX_MONEY_FLOW_DAYS} days after from`, 'to');
-      return ctx.services.dashboard.moneyFlow(merchantId, { from, to });
+      return ctx.services.dashboard.moneyFlow(merchantId, parseInput(moneyFlowWindow(MAX_MONEY_FLOW_DAYS), { from, to }));
     },
   }),
 );

@@ -5,6 +5,7 @@ import { providerIds } from '../domain/order-kind.js';
 import { cardFailureCodes } from '../domain/card-failure.js';
 import { reviewRefusalCodes } from '../errors/index.js';
 import { routeIds } from '../domain/routing.js';
+import { hubGateways } from '../providers/apinganhang/index.js';
 
 export const ProviderEnum = builder.enumType('Provider', { values: providerIds });
 
@@ -25,5 +26,10 @@ export const RouteEnum = builder.enumType('Route', {
   description: 'One way through one provider account: AZCONNECTPAY, the Payment Hub gateways HUB_SHARKPAY and HUB_WOWPAY, VNKASH, or BANK_ACCOUNT (your own bank account, confirmed from its statement).',
 });
 
-export const hubGatewayNames = ['SHARKPAY', 'WOWPAY'] as const;
-export const GatewayEnum = builder.enumType('HubGateway', { values: hubGatewayNames });
+/** A provider's own words as GraphQL enum values: upper case in the schema, the provider's word in resolvers. */
+export function providerWords<const Word extends string>(words: readonly Word[]) {
+  return Object.fromEntries(words.map((word) => [word.toUpperCase(), { value: word }])) as { [W in Word as Uppercase<W>]: { value: W } };
+}
+
+/** The Payment Hub's gateways, from the provider module; resolvers get 'sharkpay' / 'wowpay'. */
+export const GatewayEnum = builder.enumType('HubGateway', { values: providerWords(hubGateways) });

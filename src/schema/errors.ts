@@ -219,7 +219,7 @@ builder.objectType(HubGatewayTestFailedError, {
   description: 'The Payment Hub tried your gateway settings and they did not work. Fix them (saveHubSettings) and test again.',
   ...common('HUB_GATEWAY_TEST_FAILED', HubGatewayTestFailedError),
   fields: (t) => ({
-    gateway: t.field({ type: GatewayEnum, resolve: (e) => (e.gateway === 'sharkpay' ? ('SHARKPAY' as const) : ('WOWPAY' as const)) }),
+    gateway: t.field({ type: GatewayEnum, resolve: (e) => e.gateway }),
     mode: t.string({ nullable: true, resolve: (e) => e.mode }),
     providerMessage: t.exposeString('providerMessage', { nullable: true, description: "The Hub's own words (Vietnamese)." }),
   }),

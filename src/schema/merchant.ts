@@ -1,8 +1,10 @@
 // The calling merchant and its API keys.
 import { builder, requireMerchant, selection } from './builder.js';
-import { hasControlCharacters } from '../domain/text.js';
+import { parseInput } from '../validation/parse-input.js';
+import { apiKeyCommand } from '../validation/settings-input.js';
 import { MAX_KEY_LIFETIME_MINUTES } from '../services/api-keys.js';
 import { NotFoundError, ValidationError } from '../errors/index.js';
+import { existingId } from './ids.js';
 
 export const MerchantType = builder.prismaObject('Merchant', {
   description: 'A business using paygraph. Every record belongs to one merchant.',
@@ -59,12 +61,9 @@ builder.mutationField('createApiKey', (t) =>
     },
     resolve: async (_root, { name, expiresInMinutes }, ctx) => {
       const merchantId = requireMerchant(ctx);
-      if (!name.trim() || name.length > 100 || hasControlCharacters(name)) throw new ValidationError('name: 1–100 characters, no control characters', 'name');
-      if (expiresInMinutes != null && (expiresInMinutes < 1 || expiresInMinutes > MAX_KEY_LIFETIME_MINUTES)) {
-        throw new ValidationError(`expiresInMinutes: 1 to ${MAX_KEY_LIFETIME_MINUTES}`, 'expiresInMinutes');
-      }
-      const expiresAt = expiresInMinutes == null ? null : new Date(Date.now() + expiresInMinutes * 60_000);
-      const { key, record } = await ctx.services.apiKeys.create(merchantId, name.trim(), expiresAt);
+      const command = parseInput(apiKeyCommand(MAX_KEY_LIFETIME_MINUTES), { name, expiresInMinutes });
+      const expiresAt = command.expiresInMinutes == null ? null : new Date(Date.now() + command.expiresInMinutes * 60_000);
+      const { key, record } = await ctx.services.apiKeys.create(merchantId, command.name, expiresAt);
       return { apiKeyId: record.id, secret: key };
     },
   }),
@@ -79,9 +78,9 @@ builder.mutationField('revokeApiKey', (t) =>
     args: { id: t.arg.id({ required: true }) },
     resolve: async (query, _root, { id }, ctx) => {
       const merchantId = requireMerchant(ctx);
-      const revoked = await ctx.services.apiKeys.revoke(merchantId, String(id));
-      if (!revoked) throw new NotFoundError('ApiKey', String(id));
-      return ctx.prisma.apiKey.findUniqueOrThrow({ ...selection(query), where: { id: String(id) } });
+      const keyId = existingId('ApiKey', id);
+      if (!(await ctx.services.apiKeys.revoke(merchantId, keyId))) throw new NotFoundError('ApiKey', keyId);
+      return ctx.prisma.apiKey.findUniqueOrThrow({ ...selection(query), where: { id: keyId } });
     },
   }),
 );

@@ -4,10 +4,12 @@
 // command.
 import { z } from 'zod';
 import { builder, requireMerchant, selection } from './builder.js';
-import { GatewayEnum, hubGatewayNames } from './enums.js';
+import { GatewayEnum, providerWords } from './enums.js';
 import { actorOf } from './actor.js';
 import type { CreateOrderCommand } from '../services/orders.js';
 import { vnKashBankPayments } from '../providers/vnkash/index.js';
+import { azConnectPayMethods } from '../providers/azconnectpay/index.js';
+import { hubGateways } from '../providers/apinganhang/index.js';
 import { expiresInMinutes, payee, providerOrderFields, vnKashAccount } from '../validation/order-input.js';
 import { parseInput } from '../validation/parse-input.js';
 import {
@@ -40,8 +42,8 @@ const commonFields = (t: PothosInputFieldBuilder) => ({
 });
 type PothosInputFieldBuilder = Parameters<Parameters<typeof builder.inputType>[1]['fields']>[0];
 
-const cashInMethods = ['BANK', 'MOMO'] as const;
-const CashInMethod = builder.enumType('CashInMethod', { values: cashInMethods });
+/** AZConnectPay's methods, from the provider module; resolvers get 'bank' / 'momo'. */
+const CashInMethod = builder.enumType('CashInMethod', { values: providerWords(azConnectPayMethods) });
 const VnKashPayment = builder.enumType('VnKashPayment', { values: vnKashBankPayments });
 
 const CreateCashInInput = builder.inputType('CreateCashInInput', {
@@ -77,10 +79,10 @@ const CreateVnKashTransferInput = builder.inputType('CreateVnKashTransferInput',
 });
 
 // The command schemas, one per input type above (GraphQL has checked the types and enums; these check the values).
-const cashInCommand = z.object({ ...providerOrderFields, method: z.enum(cashInMethods), expiresInMinutes });
-const cashOutCommand = z.object({ ...providerOrderFields, method: z.enum(cashInMethods), payee });
-const hubPayinCommand = z.object({ ...providerOrderFields, gateway: z.enum(hubGatewayNames), channel: z.string().nullish(), payerIp: z.string().nullish(), expiresInMinutes });
-const hubPayoutCommand = z.object({ ...providerOrderFields, gateway: z.enum(hubGatewayNames), payee });
+const cashInCommand = z.object({ ...providerOrderFields, method: z.enum(azConnectPayMethods), expiresInMinutes });
+const cashOutCommand = z.object({ ...providerOrderFields, method: z.enum(azConnectPayMethods), payee });
+const hubPayinCommand = z.object({ ...providerOrderFields, gateway: z.enum(hubGateways), channel: z.string().nullish(), payerIp: z.string().nullish(), expiresInMinutes });
+const hubPayoutCommand = z.object({ ...providerOrderFields, gateway: z.enum(hubGateways), payee });
 const vnKashDepositCommand = z.object({ ...providerOrderFields, payment: z.enum(vnKashBankPayments), expiresInMinutes });
 const vnKashWithdrawalCommand = z.object({ ...providerOrderFields, payee });
 const vnKashTransferCommand = z.object({ ...providerOrderFields, account: vnKashAccount });
@@ -119,26 +121,25 @@ function defineCreate<Command extends z.ZodType<CommonCommand>>(
   );
 }
 
-const gatewayOf = (gateway: (typeof hubGatewayNames)[number]) => (gateway === 'SHARKPAY' ? 'sharkpay' : 'wowpay');
 
 defineCreate('createCashIn', 'Collect money through AZConnectPay (bank transfer or MoMo). The order carries the payment instructions.', CreateCashInInput as never, cashInCommand, (input) => ({
   provider: 'AZCONNECTPAY',
   kind: 'CASH_IN',
-  method: input.method.toLowerCase(),
+  method: input.method,
   expiresInMinutes: input.expiresInMinutes,
 }));
 
 defineCreate('createCashOut', 'Pay money out through AZConnectPay (bank or MoMo; at least 100 000 đồng).', CreateCashOutInput as never, cashOutCommand, (input) => ({
   provider: 'AZCONNECTPAY',
   kind: 'CASH_OUT',
-  method: input.method.toLowerCase(),
+  method: input.method,
   payee: input.payee,
 }));
 
 defineCreate('createHubPayin', 'Collect money through the API Ngân hàng Payment Hub (SharkPay or WowPay).', CreateHubPayinInput as never, hubPayinCommand, (input) => ({
   provider: 'APINGANHANG',
   kind: 'HUB_PAYIN',
-  gateway: gatewayOf(input.gateway),
+  gateway: input.gateway,
   method: input.channel ?? undefined,
   clientIp: input.payerIp ?? undefined,
   expiresInMinutes: input.expiresInMinutes,
@@ -147,7 +148,7 @@ defineCreate('createHubPayin', 'Collect money through the API Ngân hàng Paymen
 defineCreate('createHubPayout', 'Pay money out through the API Ngân hàng Payment Hub.', CreateHubPayoutInput as never, hubPayoutCommand, (input) => ({
   provider: 'APINGANHANG',
   kind: 'HUB_PAYOUT',
-  gateway: gatewayOf(input.gateway),
+  gateway: input.gateway,
   payee: input.payee,
 }));
 

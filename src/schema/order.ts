@@ -13,7 +13,7 @@ import type { OrderChanged } from '../pubsub.js';
 import { readableOrder, watchOrderAccess, type OrderWatch } from './order-access.js';
 import { actorOf } from './actor.js';
 import { ConcurrentUpdateError, NotFoundError, ValidationError, ProviderNotSupportedError, ProviderRefusedError, ProviderUnavailableError } from '../errors/index.js';
-import { isUuid } from '../domain/ids.js';
+import { existingId, idOrNull } from './ids.js';
 
 export const OrderKindEnum = builder.enumType('OrderKind', {
   values: orderKinds,
@@ -161,7 +161,7 @@ builder.queryField('order', (t) =>
     args: { id: t.arg.id({ required: true }) },
     resolve: async (query, _root, { id }, ctx) => {
       const scope = await readableOrder(ctx, String(id));
-      return scope && isUuid(scope.id) ? ctx.prisma.order.findFirst({ ...selection(query), where: scope }) : null;
+      return scope && idOrNull(scope.id) ? ctx.prisma.order.findFirst({ ...selection(query), where: scope }) : null;
     },
   }),
 );
@@ -190,8 +190,7 @@ builder.mutationField('refreshOrder', (t) =>
     errors: { types: [NotFoundError, ProviderRefusedError, ProviderUnavailableError, ProviderNotSupportedError, ConcurrentUpdateError] },
     args: { id: t.arg.id({ required: true }) },
     resolve: async (query, _root, { id }, ctx) => {
-      if (!isUuid(String(id))) throw new NotFoundError('Order', String(id));
-      const orderId = await ctx.services.orders.refresh(requireMerchant(ctx), String(id), actorOf(ctx));
+      const orderId = await ctx.services.orders.refresh(requireMerchant(ctx), existingId('Order', id), actorOf(ctx));
       return ctx.prisma.order.findUniqueOrThrow({ ...selection(query), where: { id: orderId } });
     },
   }),
@@ -205,8 +204,7 @@ builder.mutationField('cancelOrder', (t) =>
     errors: { types: [NotFoundError, ValidationError, ProviderRefusedError, ProviderUnavailableError, ProviderNotSupportedError, ConcurrentUpdateError] },
     args: { id: t.arg.id({ required: true }) },
     resolve: async (query, _root, { id }, ctx) => {
-      if (!isUuid(String(id))) throw new NotFoundError('Order', String(id));
-      const orderId = await ctx.services.orders.cancel(requireMerchant(ctx), String(id), actorOf(ctx));
+      const orderId = await ctx.services.orders.cancel(requireMerchant(ctx), existingId('Order', id), actorOf(ctx));
       return ctx.prisma.order.findUniqueOrThrow({ ...selection(query), where: { id: orderId } });
     },
   }),
@@ -229,7 +227,7 @@ builder.subscriptionField('orderUpdated', (t) =>
         initial: async () => {
           // Checked after listening: a token revoked in between is refused here, or ends the stream below.
           access = await watchOrderAccess(ctx, orderId);
-          const owned = access.scope && isUuid(orderId) && (await ctx.prisma.order.findFirst({ where: access.scope, select: { id: true, merchantId: true, status: true } }));
+          const owned = access.scope && idOrNull(orderId) && (await ctx.prisma.order.findFirst({ where: access.scope, select: { id: true, merchantId: true, status: true } }));
           if (!owned) throw new NotFoundError('Order', orderId);
           return [{ orderId, merchantId: owned.merchantId, eventId: '', status: owned.status, at: new Date().toISOString() }];
         },

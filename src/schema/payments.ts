@@ -1,14 +1,16 @@
 // The one payment API: createPayment / createPayout (routed, with failover),
 // the routing rules, routePreview, providerHealth, and each order's attempts.
-import { builder, requireMerchant, type Context } from './builder.js';
+import { builder, requireMerchant } from './builder.js';
 import { ErrorInterface } from './errors.js';
 import { ValidationError } from '../errors/index.js';
+import { idOrNull } from './ids.js';
+import { actorOf } from './actor.js';
+import { parseInput } from '../validation/parse-input.js';
+import { paymentCommand, paymentLinkCommand, payoutCommand, routePreviewCommand, routingRules } from '../validation/payment-input.js';
 import { ProviderEnum, RouteEnum } from './enums.js';
 import { OrderType } from './order.js';
 import { ConcurrentUpdateError } from '../errors/index.js';
-import { hasControlCharacters } from '../domain/text.js';
-import { methodsOffered, paymentMethods, routeIds, type Direction, type PaymentMethod, type RouteId, type RoutePayee } from '../domain/routing.js';
-import { routeOffers } from '../providers/routes.js';
+import { paymentMethods, type Direction, type PaymentMethod, type RouteId } from '../domain/routing.js';
 import { ProviderBadResponseError, ProviderUnavailableError } from '../errors/index.js';
 import { IdempotencyConflictError, IdempotencyKeyReusedError } from '../errors/index.js';
 import { MAX_CLIENT_TOKEN_TTL_MINUTES } from '../services/client-tokens.js';
@@ -55,30 +57,6 @@ builder.prismaObjectFields('Order', (t) => ({
 
 // ---- inputs ------------------------------------------------------------------
 
-function actorOf(ctx: Context) {
-  return ctx.caller.kind === 'merchant' ? `api-key:${ctx.caller.apiKeyId}` : 'anonymous';
-}
-
-const text = (value: string | null | undefined, field: string, max: number) => {
-  if (value == null) return undefined;
-  if (value.length > max || hasControlCharacters(value)) throw new ValidationError(`${field}: at most ${max} characters, no control characters`, field);
-  return value;
-};
-
-function checkAmount(amount: bigint) {
-  if (amount <= 0n) throw new ValidationError('amount must be a positive whole number of đồng', 'amount');
-  if (amount > 100_000_000_000n) throw new ValidationError('amount is larger than any provider accepts', 'amount');
-}
-
-function checkAmountAndKey(amount: bigint, idempotencyKey: string) {
-  checkAmount(amount);
-  if (!/^[\x21-\x7e]{1,255}$/.test(idempotencyKey)) throw new ValidationError('idempotencyKey: 1–255 printable ASCII characters, no spaces', 'idempotencyKey');
-}
-
-function checkMethod(direction: Direction, method: PaymentMethod) {
-  if (!methodsOffered(routeOffers, direction).includes(method)) throw new ValidationError(`method: no provider offers ${method} ${direction === 'IN' ? 'collection' : 'payouts'} (offered: ${methodsOffered(routeOffers, direction).join(', ')})`, 'method');
-}
-
 const CreatePaymentInput = builder.inputType('CreatePaymentInput', {
   fields: (t) => ({
     amount: t.field({ type: 'BigInt', required: true, description: 'Whole đồng.' }),
@@ -123,31 +101,6 @@ const CreatePayoutInput = builder.inputType('CreatePayoutInput', {
   }),
 });
 
-type PayeeInputShape = typeof PaymentPayeeInput.$inferInput;
-
-function payeeOf(input: PayeeInputShape): { method: PaymentMethod; payee: RoutePayee } {
-  const given = (['bank', 'momo', 'vnkash'] as const).filter((k) => input[k]);
-  if (given.length !== 1) throw new ValidationError('payee: exactly one of bank, momo, vnkash', 'payee');
-  const field = (value: string, path: string) => {
-    const trimmed = value.trim();
-    if (!trimmed || trimmed.length > 128 || hasControlCharacters(trimmed)) throw new ValidationError(`${path}: 1–128 characters, no control characters`, path);
-    return trimmed;
-  };
-  if (input.bank) {
-    return {
-      method: 'BANK_TRANSFER',
-      payee: { bankCode: field(input.bank.bankCode, 'payee.bank.bankCode').toUpperCase(), accountNumber: field(input.bank.accountNumber, 'payee.bank.accountNumber'), accountName: field(input.bank.accountName, 'payee.bank.accountName') },
-    };
-  }
-  if (input.momo) {
-    const phone = field(input.momo.phone, 'payee.momo.phone');
-    if (!/^0\d{9}$/.test(phone)) throw new ValidationError('payee.momo.phone: a Vietnamese mobile number, 10 digits starting with 0', 'payee.momo.phone');
-    return { method: 'MOMO', payee: { bankCode: 'MOMO', accountNumber: phone, accountName: field(input.momo.name, 'payee.momo.name') } };
-  }
-  const account = field(input.vnkash!.account, 'payee.vnkash.account');
-  return { method: 'VNKASH', payee: { bankCode: 'VNKASH', accountNumber: account, accountName: account } };
-}
-
 // ---- mutations -----------------------------------------------------------------
 
 interface PaymentCreatedShape {
@@ -171,25 +124,23 @@ builder.mutationField('createPayment', (t) =>
     args: { input: t.arg({ type: CreatePaymentInput, required: true }) },
     resolve: async (_root, { input }, ctx) => {
       const merchantId = requireMerchant(ctx);
-      checkAmountAndKey(input.amount, input.idempotencyKey);
-      checkMethod('IN', input.method);
-      const expiresInMinutes = input.expiresInMinutes ?? undefined;
-      if (expiresInMinutes !== undefined && (expiresInMinutes < 1 || expiresInMinutes > 7 * 24 * 60)) throw new ValidationError('expiresInMinutes: 1 to 10080', 'expiresInMinutes');
+      const command = parseInput(paymentCommand, input);
+      const { expiresInMinutes } = command;
       // The shop URLs are checked before anything is created (the client token's own rules).
       const links = { returnUrl: input.returnUrl ?? undefined, cancelUrl: input.cancelUrl ?? undefined };
       ctx.services.clientTokens.checkLinks(links);
       const { orderId } = await ctx.services.payments.create({
         merchantId,
         actor: actorOf(ctx),
-        idempotencyKey: input.idempotencyKey,
+        idempotencyKey: command.idempotencyKey,
         direction: 'IN',
-        method: input.method,
-        amount: input.amount,
-        description: text(input.description, 'description', 255),
-        merchantReference: text(input.merchantReference, 'merchantReference', 128),
+        method: command.method,
+        amount: command.amount,
+        description: command.description,
+        merchantReference: command.merchantReference,
         expiresInMinutes,
         pin: input.provider ?? undefined,
-        clientIp: text(input.payerIp, 'payerIp', 64),
+        clientIp: command.payerIp,
       });
       // The checkout link lives as long as the order can be paid (within a client token's limit).
       const ttlMinutes = expiresInMinutes === undefined ? undefined : Math.min(expiresInMinutes, MAX_CLIENT_TOKEN_TTL_MINUTES);
@@ -207,18 +158,16 @@ builder.mutationField('createPayout', (t) =>
     errors: { types: paymentErrors },
     args: { input: t.arg({ type: CreatePayoutInput, required: true }) },
     resolve: async (_root, { input }, ctx) => {
-      checkAmountAndKey(input.amount, input.idempotencyKey);
-      const { method, payee } = payeeOf(input.payee);
+      const command = parseInput(payoutCommand, input);
       const { orderId } = await ctx.services.payments.create({
         merchantId: requireMerchant(ctx),
         actor: actorOf(ctx),
-        idempotencyKey: input.idempotencyKey,
+        idempotencyKey: command.idempotencyKey,
         direction: 'OUT',
-        method,
-        payee,
-        amount: input.amount,
-        description: text(input.description, 'description', 255),
-        merchantReference: text(input.merchantReference, 'merchantReference', 128),
+        ...command.payee,
+        amount: command.amount,
+        description: command.description,
+        merchantReference: command.merchantReference,
         pin: input.provider ?? undefined,
       });
       return { orderId, checkoutUrl: null };
@@ -285,12 +234,12 @@ builder.mutationField('setRoutingRules', (t) =>
       rules: t.arg({ type: [RoutingRuleInput], required: true }),
     },
     resolve: (_root, args, ctx) => {
-      if (args.rules.length > routeIds.length) throw new ValidationError(`rules: at most ${routeIds.length}`, 'rules');
+      const rules = parseInput(routingRules<(typeof args.rules)[number]>(), args.rules);
       return ctx.services.routing.setRules(
         requireMerchant(ctx),
         args.direction,
         args.method,
-        args.rules.map((r) => ({ route: r.route, enabled: r.enabled ?? true, minAmount: r.minAmount ?? null, maxAmount: r.maxAmount ?? null })),
+        rules.map((r) => ({ route: r.route, enabled: r.enabled ?? true, minAmount: r.minAmount ?? null, maxAmount: r.maxAmount ?? null })),
       );
     },
   }),
@@ -329,17 +278,7 @@ builder.queryField('routePreview', (t) =>
     errors: { types: [ValidationError] },
     args: { input: t.arg({ type: RoutePreviewInput, required: true }) },
     resolve: async (_root, { input }, ctx) => {
-      if (input.amount <= 0n) throw new ValidationError('amount must be positive', 'amount');
-      let method: PaymentMethod;
-      let payee: RoutePayee | undefined;
-      if (input.direction === 'OUT') {
-        if (!input.payee) throw new ValidationError('payee: needed for a payout', 'payee');
-        ({ method, payee } = payeeOf(input.payee));
-      } else {
-        if (!input.method) throw new ValidationError('method: needed for a payment', 'method');
-        method = input.method;
-        checkMethod('IN', method);
-      }
+      const { method, payee } = parseInput(routePreviewCommand, input);
       const plan = await ctx.services.routing.plan(requireMerchant(ctx), { direction: input.direction, method, amount: input.amount, payee, pin: input.provider ?? undefined });
       return { chosen: plan.candidates[0] ?? null, candidates: plan.candidates, decisions: plan.decisions, source: plan.source };
     },
@@ -420,12 +359,12 @@ builder.mutationField('createPaymentLink', (t) =>
     errors: { types: [ValidationError] },
     args: { input: t.arg({ type: CreatePaymentLinkInput, required: true }) },
     resolve: async (_root, { input }, ctx) => {
-      checkAmount(input.amount);
+      const command = parseInput(paymentLinkCommand, input);
       const { link, url } = await ctx.services.paymentLinks.create({
         merchantId: requireMerchant(ctx),
-        amount: input.amount,
-        description: text(input.description, 'description', 255),
-        merchantReference: text(input.merchantReference, 'merchantReference', 128),
+        amount: command.amount,
+        description: command.description,
+        merchantReference: command.merchantReference,
         expiresInMinutes: input.expiresInMinutes ?? undefined,
         returnUrl: input.returnUrl ?? undefined,
         cancelUrl: input.cancelUrl ?? undefined,
@@ -443,8 +382,9 @@ builder.queryField('paymentLink', (t) =>
     authScopes: { merchant: true },
     args: { id: t.arg.id({ required: true }) },
     resolve: async (_root, { id }, ctx) => {
-      if (!/^[0-9a-f-]{36}$/i.test(String(id))) return null;
-      const link = await ctx.prisma.paymentLink.findFirst({ where: { id: String(id), merchantId: requireMerchant(ctx) } });
+      const linkId = idOrNull(id);
+      if (!linkId) return null;
+      const link = await ctx.prisma.paymentLink.findFirst({ where: { id: linkId, merchantId: requireMerchant(ctx) } });
       return link ? { ...link, url: null } : null;
     },
   }),

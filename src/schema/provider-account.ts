@@ -2,7 +2,8 @@
 // shows only whether each is set and, for long ones, its last four characters).
 import { builder, requireMerchant } from './builder.js';
 import { ProviderEnum } from './enums.js';
-import { containsControlCharacters } from '../domain/text.js';
+import { parseInput } from '../validation/parse-input.js';
+import { providerAccountValues } from '../validation/settings-input.js';
 import { ValidationError } from '../errors/index.js';
 
 interface ProviderAccountShape {
@@ -11,21 +12,6 @@ interface ProviderAccountShape {
   settings: Record<string, unknown>;
   secrets: { name: string; isSet: boolean; hint: string | null }[];
   updatedAt: Date;
-}
-
-/** Provider settings are flat, with a few small maps (card shapes: telco → field → rule). */
-const MAX_VALUES_NESTING = 8;
-
-/** Iterative, so any input is measured without recursion. */
-function nestedDeeperThan(value: unknown, limit: number): boolean {
-  const stack: [unknown, number][] = [[value, 0]];
-  while (stack.length) {
-    const [current, depth] = stack.pop()!;
-    if (!current || typeof current !== 'object') continue;
-    if (depth >= limit) return true;
-    for (const inner of Object.values(current)) stack.push([inner, depth + 1]);
-  }
-  return false;
 }
 
 const SecretHint = builder.objectRef<ProviderAccountShape['secrets'][number]>('SecretHint').implement({
@@ -68,12 +54,9 @@ builder.mutationField('setProviderAccount', (t) =>
       enabled: t.arg.boolean({ required: false }),
     },
     resolve: async (_root, { provider, values, enabled }, ctx) => {
-      if (!values || typeof values !== 'object' || Array.isArray(values)) throw new ValidationError('values: an object of field names to values', 'values');
-      // Before any recursive walk: 5 000 nested arrays would overflow the stack of one.
-      if (nestedDeeperThan(values, MAX_VALUES_NESTING)) throw new ValidationError(`values: nested deeper than ${MAX_VALUES_NESTING} levels`, 'values');
-      if (containsControlCharacters(values)) throw new ValidationError('values: no control characters', 'values');
+      const settings = parseInput(providerAccountValues, values);
       const merchantId = requireMerchant(ctx);
-      await ctx.services.providerAccounts.set(merchantId, provider, values as Record<string, unknown>, enabled ?? true);
+      await ctx.services.providerAccounts.set(merchantId, provider, settings, enabled ?? true);
       const described = await ctx.services.providerAccounts.describe(merchantId);
       return described.find((account) => account.provider === provider)!;
     },

@@ -15,8 +15,6 @@ import { ProviderNotConfiguredError } from '../errors/index.js';
 import { BankStatementExportTooLargeError, HubGatewayTestFailedError } from '../errors/index.js';
 import { BANK_EXPORT_MAX_BYTES, VNKASH_HISTORY_MAX, type BankStatementExport, type HubSettingsSaved, type HubSettingsView, type VnKashHistoryEntry, type VnKashHistoryPage } from '../services/provider-operations.js';
 
-const gatewayOf = (value: 'SHARKPAY' | 'WOWPAY'): HubGateway => (value === 'SHARKPAY' ? 'sharkpay' : 'wowpay');
-const gatewayName = (value: HubGateway) => (value === 'sharkpay' ? ('SHARKPAY' as const) : ('WOWPAY' as const));
 
 /** One provider read per thing per request, however many fields or aliases ask for it. */
 function once<T>(ctx: Context, key: string, load: () => Promise<T>): Promise<T> {
@@ -39,7 +37,7 @@ function once<T>(ctx: Context, key: string, load: () => Promise<T>): Promise<T> 
 const HubSettingsType = builder.objectRef<HubSettingsView>('HubGatewaySettings').implement({
   description: 'Your gateway settings at the Payment Hub. Secrets are never shown, only whether one is stored.',
   fields: (t) => ({
-    gateway: t.field({ type: GatewayEnum, resolve: (s) => gatewayName(s.gateway) }),
+    gateway: t.field({ type: GatewayEnum, resolve: (s) => s.gateway }),
     enabled: t.exposeBoolean('enabled'),
     merchantNo: t.exposeString('merchantNo', { nullable: true, description: 'SharkPay mch_id / WowPay merchant_no.' }),
     notifyUrl: t.exposeString('notifyUrl', { nullable: true, description: 'Where the Hub forwards gateway callbacks when an order names none.' }),
@@ -117,7 +115,7 @@ builder.objectFields(BankProviderAccount, (t) => ({
     description: 'Your Payment Hub settings for one gateway (secrets masked).',
     errors: { types: bankProviderErrors },
     args: { gateway: t.arg({ type: GatewayEnum, required: true }) },
-    resolve: (a, { gateway }, ctx) => once(ctx, `hub:${gateway}`, () => ctx.services.providerOperations.hubSettings(a.merchantId, gatewayOf(gateway))),
+    resolve: (a, { gateway }, ctx) => once(ctx, `hub:${gateway}`, () => ctx.services.providerOperations.hubSettings(a.merchantId, gateway)),
   }),
   transaction: t.field({
     type: BankProviderTransaction,
@@ -172,7 +170,7 @@ builder.mutationField('saveHubSettings', (t) =>
     args: { input: t.arg({ type: SaveHubSettingsInput, required: true }) },
     resolve: (_root, { input }, ctx) =>
       ctx.services.providerOperations.saveHubSettings(requireMerchant(ctx), {
-        gateway: gatewayOf(input.gateway),
+        gateway: input.gateway,
         enabled: input.enabled,
         merchantNo: input.merchantNo ?? null,
         payinSecretKey: input.payinSecretKey ?? null,
@@ -188,7 +186,7 @@ const HubTestModeEnum = builder.enumType('HubTestMode', { values: ['PAYIN', 'PAY
 
 const HubGatewayTest = builder.objectRef<{ gateway: HubGateway; mode: 'payin' | 'payout' | null; message: string | null }>('HubGatewayTest').implement({
   fields: (t) => ({
-    gateway: t.field({ type: GatewayEnum, resolve: (r) => gatewayName(r.gateway) }),
+    gateway: t.field({ type: GatewayEnum, resolve: (r) => r.gateway }),
     mode: t.field({ type: HubTestModeEnum, nullable: true, resolve: (r) => (r.mode === null ? null : r.mode === 'payin' ? 'PAYIN' : 'PAYOUT') }),
     message: t.exposeString('message', { nullable: true, description: "The Hub's own words." }),
   }),
@@ -201,7 +199,7 @@ builder.mutationField('testHubGateway', (t) =>
     authScopes: { merchant: true },
     errors: { types: [ValidationError, HubGatewayTestFailedError, ...bankProviderErrors] },
     args: { gateway: t.arg({ type: GatewayEnum, required: true }), mode: t.arg({ type: HubTestModeEnum, required: false }) },
-    resolve: (_root, { gateway, mode }, ctx) => ctx.services.providerOperations.testHubGateway(requireMerchant(ctx), gatewayOf(gateway), mode ? (mode === 'PAYIN' ? 'payin' : 'payout') : null),
+    resolve: (_root, { gateway, mode }, ctx) => ctx.services.providerOperations.testHubGateway(requireMerchant(ctx), gateway, mode ? (mode === 'PAYIN' ? 'payin' : 'payout') : null),
   }),
 );
 

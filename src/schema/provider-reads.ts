@@ -1,6 +1,8 @@
 // Provider reads exposed to merchants: bank lists, wallet balance, lookups.
 import { builder, requireMerchant } from './builder.js';
-import { hasControlCharacters } from '../domain/text.js';
+import { parseInput } from '../validation/parse-input.js';
+import { vnKashBankAccountNumber, vnKashUserAccount } from '../validation/settings-input.js';
+import { vnKashBankPayments } from '../providers/vnkash/index.js';
 import { ValidationError, ProviderAuthError, ProviderRefusedError, ProviderUnavailableError, ProviderNotConfiguredError } from '../errors/index.js';
 
 const readErrors = [ProviderRefusedError, ProviderUnavailableError, ProviderAuthError, ProviderNotConfiguredError];
@@ -61,13 +63,12 @@ builder.queryField('vnKashLookupName', (t) =>
     errors: { types: [...readErrors, ValidationError] },
     args: { account: t.arg.string({ required: true }) },
     resolve: (_root, { account }, ctx) => {
-      if (!account.trim() || account.length > 128 || hasControlCharacters(account)) throw new ValidationError('account: a phone number or e-mail', 'account');
-      return ctx.services.providerReads.vnKashLookupName(requireMerchant(ctx), account.trim());
+      return ctx.services.providerReads.vnKashLookupName(requireMerchant(ctx), parseInput(vnKashUserAccount, account));
     },
   }),
 );
 
-const VnKashBankPayment = builder.enumType('VnKashBankPayment', { values: ['ACB', 'CTG', 'DAB', 'VCB', 'CARD'] as const });
+const VnKashBankPayment = builder.enumType('VnKashBankPayment', { values: vnKashBankPayments });
 
 builder.queryField('vnKashLookupBankAccount', (t) =>
   t.field({
@@ -77,8 +78,7 @@ builder.queryField('vnKashLookupBankAccount', (t) =>
     errors: { types: [...readErrors, ValidationError] },
     args: { payment: t.arg({ type: VnKashBankPayment, required: true }), account: t.arg.string({ required: true }) },
     resolve: (_root, { payment, account }, ctx) => {
-      if (!/^\d{4,32}$/.test(account.trim())) throw new ValidationError('account: 4–32 digits', 'account');
-      return ctx.services.providerReads.vnKashLookupBankAccount(requireMerchant(ctx), payment, account.trim());
+      return ctx.services.providerReads.vnKashLookupBankAccount(requireMerchant(ctx), payment, parseInput(vnKashBankAccountNumber, account));
     },
   }),
 );

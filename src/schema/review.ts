@@ -7,6 +7,7 @@ import { queryFromInfo } from '@pothos/plugin-prisma';
 import { resolveCursorConnection, type ResolveCursorConnectionArgs } from '@pothos/plugin-relay';
 import { GraphQLError, type GraphQLResolveInfo } from 'graphql';
 import { builder, requireMerchant, selection, type Context } from './builder.js';
+import { actorOf } from './actor.js';
 import type { ReviewReason } from '../domain/order-status.js';
 import { reviewItemKinds, type ReviewItemKind, type ReviewPosition, type ReviewSelections } from '../services/review/queue.js';
 import { reviewOutcomes } from '../services/review/decisions.js';
@@ -171,7 +172,7 @@ builder.queryField('reviewQueue', (t) =>
 // ---- decisions ---------------------------------------------------------------------
 
 /** Whose decision: the caller's merchant, and its API key as the actor. */
-const decider = (ctx: Context) => ({ scope: { merchantId: requireMerchant(ctx) }, actor: ctx.caller.kind === 'merchant' ? `api-key:${ctx.caller.apiKeyId}` : 'anonymous' });
+const decider = (ctx: Context) => ({ scope: { merchantId: requireMerchant(ctx) }, actor: actorOf(ctx) });
 const reviewErrors = [NotFoundError, ValidationError, ReviewRefusedError];
 const noteArg = { required: true, description: 'Why: kept on the event (or the bank line) for the next person. 1–1000 characters.' } as const;
 

@@ -4,7 +4,7 @@ import { builder, requireMerchant, selection } from './builder.js';
 import { eventTypeEnumName, isWebhookEventType, webhookEventTypes, type WebhookEventType } from '../domain/event-feed.js';
 import { eventDocument } from '../webhooks/documents.js';
 import { DEFAULT_ROTATION_GRACE_HOURS, MAX_ROTATION_GRACE_HOURS } from '../webhooks/endpoints.js';
-import { isUuid } from '../domain/ids.js';
+import { idOrNull } from './ids.js';
 import { NotFoundError, ValidationError } from '../errors/index.js';
 
 const eventTypeDescriptions: Record<WebhookEventType, string> = {
@@ -123,7 +123,7 @@ builder.queryField('webhookEndpoint', (t) =>
     authScopes: { merchant: true },
     args: { id: t.arg.id({ required: true }) },
     resolve: (query, _root, { id }, ctx) =>
-      isUuid(String(id)) ? ctx.prisma.webhookEndpoint.findFirst({ ...selection(query), where: { id: String(id), merchantId: requireMerchant(ctx) } }) : null,
+      idOrNull(id) ? ctx.prisma.webhookEndpoint.findFirst({ ...selection(query), where: { id: String(id), merchantId: requireMerchant(ctx) } }) : null,
   }),
 );
 
@@ -134,7 +134,7 @@ builder.queryField('webhookDelivery', (t) =>
     authScopes: { merchant: true },
     args: { id: t.arg.id({ required: true }) },
     resolve: (query, _root, { id }, ctx) =>
-      isUuid(String(id)) ? ctx.prisma.webhookDelivery.findFirst({ ...selection(query), where: { id: String(id), merchantId: requireMerchant(ctx) } }) : null,
+      idOrNull(id) ? ctx.prisma.webhookDelivery.findFirst({ ...selection(query), where: { id: String(id), merchantId: requireMerchant(ctx) } }) : null,
   }),
 );
 

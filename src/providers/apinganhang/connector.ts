@@ -8,19 +8,19 @@ import { hubCallbackAcknowledgement, hubCallbackRejection, verifyHubCallback } f
 import { wowPayChannels, type HubCreateAnswer, type HubGateway, type WowPayChannel } from './hub-schemas.js';
 import { hubOperations } from './operations/hub.js';
 import { mapGatewayStatus, movedAmount } from './status.js';
-import { ProviderNotSupportedError, ProviderRefusedError } from '../../errors/index.js';
+import { ProviderNotSupportedError, ProviderRefusedError, ValidationError } from '../../errors/index.js';
 
 const PROVIDER = 'APINGANHANG' as const;
 
 function gatewayOf(value: string | null | undefined, what: string): HubGateway {
   if (value === 'sharkpay' || value === 'wowpay') return value;
-  throw new TypeError(`${what}: a Payment Hub order needs gateway 'sharkpay' or 'wowpay'`);
+  throw new ValidationError(`gateway: a Payment Hub order needs gateway 'sharkpay' or 'wowpay' (${what})`, 'gateway');
 }
 
 function channelOf(gateway: HubGateway, method: string | undefined): WowPayChannel | undefined {
   if (gateway !== 'wowpay' || method === undefined) return undefined;
   if ((wowPayChannels as readonly string[]).includes(method)) return method as WowPayChannel;
-  throw new TypeError(`unknown WowPay channel ${JSON.stringify(method)} (expected one of ${wowPayChannels.join(', ')})`);
+  throw new ValidationError(`method: unknown WowPay channel ${JSON.stringify(method)} (expected one of ${wowPayChannels.join(', ')})`, 'method');
 }
 
 function instructionsOf(answer: HubCreateAnswer): PaymentInstructions {
@@ -80,7 +80,8 @@ export function paymentHubConnectorFor(parsed: ApiNganHangCredentials, options: 
   async function create(input: CreateOrderInput): Promise<CreateOrderResult> {
     if (input.kind !== 'HUB_PAYIN' && input.kind !== 'HUB_PAYOUT') throw new ProviderNotSupportedError(PROVIDER, `the Payment Hub does not handle ${input.kind} orders`);
     const problem = validateHubOrder(input);
-    if (problem) throw new TypeError(`${problem.field}: ${problem.message}`);
+    // Bad input is a ValidationError naming its field, whoever called (a resolver or createPayment's routing).
+    if (problem) throw new ValidationError(`${problem.field}: ${problem.message}`, problem.field);
     const gateway = gatewayOf(input.gateway, `create ${input.kind}`);
     if (input.kind === 'HUB_PAYIN') {
       const { data, raw } = await hub.createPayin({
@@ -96,7 +97,7 @@ export function paymentHubConnectorFor(parsed: ApiNganHangCredentials, options: 
       return { report: reportOf(data.status, raw, { providerReference: data.order_no }), providerReference: data.order_no, instructions: instructionsOf(data) };
     }
     if (input.kind === 'HUB_PAYOUT') {
-      if (!input.payee) throw new TypeError('a HUB_PAYOUT needs a payee');
+      if (!input.payee) throw new ValidationError('payee: a payout needs a payee', 'payee');
       const { data, raw } = await hub.createPayout({
         gateway,
         merchantOrderNo: input.requestId,

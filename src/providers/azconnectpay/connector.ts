@@ -11,8 +11,8 @@ import { azConnectPayCredentialsSchema, type AzConnectPayCredentialsInput } from
 import { AZCONNECTPAY_REFUSAL_CODE } from './errors.js';
 import { AZCONNECTPAY_CASH_OUT_MINIMUM } from './limits.js';
 import { isDocumentedAzConnectPayStatus, mapAzConnectPayStatus } from './status.js';
-import { instructionsFrom, reportFromStatus, type AzConnectPayMethod } from './transform.js';
-import { ProviderBadResponseError, ProviderNotSupportedError, ProviderRefusedError, ProviderUnavailableError } from '../../errors/index.js';
+import { azConnectPayMethods, instructionsFrom, reportFromStatus, type AzConnectPayMethod } from './transform.js';
+import { ProviderBadResponseError, ProviderNotSupportedError, ProviderRefusedError, ProviderUnavailableError, ValidationError } from '../../errors/index.js';
 
 const PROVIDER = 'AZCONNECTPAY' as const;
 const KINDS = ['CASH_IN', 'CASH_OUT'] as const satisfies readonly OrderKind[];
@@ -53,8 +53,8 @@ export function validateAzConnectPayInput(input: CreateOrderInput): { field: str
 
 function methodOf(input: CreateOrderInput): AzConnectPayMethod {
   const method = input.method ?? 'bank';
-  if (method === 'bank' || method === 'momo') return method;
-  throw new ProviderNotSupportedError(PROVIDER, `AZConnectPay moves money by bank or momo, not "${method}"`);
+  if ((azConnectPayMethods as readonly string[]).includes(method)) return method as AzConnectPayMethod;
+  throw new ValidationError(`method: AZConnectPay moves money by ${azConnectPayMethods.join(' or ')}, not "${method}"`, 'method');
 }
 
 export function createAzConnectPayConnector(credentials: AzConnectPayCredentialsInput, options: { http: ProviderHttpOptions }): AzConnectPayConnector {

@@ -11,4 +11,5 @@ export { azConnectPayFallbackBanks, type AzConnectPayBank } from './banks.js';
 export { AZCONNECTPAY_CASH_OUT_MINIMUM } from './limits.js';
 export { mapAzConnectPayStatus, azConnectPayStatuses, type AzConnectPayStatus } from './status.js';
 export { AZCONNECTPAY_REFUSAL_CODE } from './errors.js';
+export { azConnectPayMethods, type AzConnectPayMethod } from './transform.js';
 export { cashInSigningString, cashOutSigningString, checksum as azConnectPayChecksum } from './signing.js';

@@ -8,7 +8,9 @@ import { ProviderBadResponseError } from '../../errors/index.js';
 
 const PROVIDER = 'AZCONNECTPAY' as const;
 
-export type AzConnectPayMethod = 'bank' | 'momo';
+/** How AZConnectPay moves money, in both directions: bank transfer or MoMo. */
+export const azConnectPayMethods = ['bank', 'momo'] as const;
+export type AzConnectPayMethod = (typeof azConnectPayMethods)[number];
 
 /** parseDong, with a malformed amount turned into a bad-response error naming the field. */
 export function dongField(field: string, value: unknown, body: string): bigint {

@@ -26,7 +26,7 @@ import {
   type VnKashWithdrawal,
 } from './schemas.js';
 import { buildSignedString, isValidNonce, signVnKash, type VnKashParams } from './signing.js';
-import { ProviderAuthError, ProviderBadResponseError, ProviderNotSupportedError } from '../../errors/index.js';
+import { ProviderAuthError, ProviderBadResponseError, ProviderNotSupportedError, ValidationError } from '../../errors/index.js';
 
 /** bank.json and withdraw.json accept a card; deposit.json only the four banks. */
 export const vnKashBankPayments = ['ACB', 'CTG', 'DAB', 'VCB', 'CARD'] as const;
@@ -133,7 +133,7 @@ export function createVnKashClient(credentialsInput: VnKashCredentialsInput | Vn
 
   const amountParam = (amount: bigint) => {
     // Withdraw and transfer refuse decimals; đồng are whole, so a bigint is printed as an integer.
-    if (amount <= 0n) throw new ProviderNotSupportedError('VNKASH', `amount must be a positive number of đồng, got ${amount}`);
+    if (amount <= 0n) throw new ValidationError(`amount: a positive number of đồng, got ${amount}`, 'amount');
     return amount.toString();
   };
   const withOrder = (params: [string, string][], order: string | undefined) => {
@@ -148,7 +148,7 @@ export function createVnKashClient(credentialsInput: VnKashCredentialsInput | Vn
     if (filter.batch !== undefined) params.push(['batch', filter.batch]);
     if (filter.record !== undefined) {
       if (!Number.isInteger(filter.record) || filter.record < 1 || filter.record > VNKASH_MAX_HISTORY_RECORDS) {
-        throw new ProviderNotSupportedError('VNKASH', `history.json returns 1 to ${VNKASH_MAX_HISTORY_RECORDS} records, asked for ${filter.record}`);
+        throw new ValidationError(`record: history.json returns 1 to ${VNKASH_MAX_HISTORY_RECORDS} records, asked for ${filter.record}`, 'record');
       }
       params.push(['record', String(filter.record)]);
     }

@@ -17,7 +17,7 @@ import {
 } from './client.js';
 import type { VnKashCredentials, VnKashCredentialsInput } from './credentials.js';
 import { depositBatchOf, historyRowsOf, statusFromHistory, vnKashOrderKinds, type VnKashOrderKind } from './status.js';
-import { ProviderBadResponseError, ProviderNotSupportedError } from '../../errors/index.js';
+import { ProviderBadResponseError, ProviderNotSupportedError, ValidationError } from '../../errors/index.js';
 
 /** How far before an order's creation a history search starts when it cannot filter by order code. */
 const HISTORY_LOOKBACK_MS = 10 * 60 * 1000;
@@ -32,10 +32,11 @@ function asVnKashKind(kind: OrderKind): VnKashOrderKind {
   throw new ProviderNotSupportedError('VNKASH', `VNKash has no ${kind} orders (it offers ${vnKashOrderKinds.join(', ')})`);
 }
 
-function pick<T extends string>(allowed: readonly T[], value: string | undefined, what: string): T {
+/** Bad input is a ValidationError naming its field, whoever called (a resolver or createPayment's routing). */
+function pick<T extends string>(allowed: readonly T[], value: string | undefined, what: string, field: string): T {
   const upper = value?.trim().toUpperCase();
   if (upper && (allowed as readonly string[]).includes(upper)) return upper as T;
-  throw new ProviderNotSupportedError('VNKASH', `${what} must be one of ${allowed.join(', ')}, got ${JSON.stringify(value ?? null)}`);
+  throw new ValidationError(`${field}: ${what} must be one of ${allowed.join(', ')}, got ${JSON.stringify(value ?? null)}`, field);
 }
 
 /**
@@ -78,10 +79,10 @@ export function createVnKashConnector(credentials: VnKashCredentialsInput | VnKa
   async function create(input: CreateOrderInput): Promise<CreateOrderResult> {
     const kind = asVnKashKind(input.kind);
     const problem = validateVnKashInput(input);
-    if (problem) throw new ProviderNotSupportedError('VNKASH', `${problem.field} ${problem.message}`);
+    if (problem) throw new ValidationError(`${problem.field}: ${problem.message}`, problem.field);
     switch (kind) {
       case 'DEPOSIT': {
-        const payment = pick<VnKashDepositPayment>(vnKashDepositPayments, input.method, 'a VNKash deposit method (payment)');
+        const payment = pick<VnKashDepositPayment>(vnKashDepositPayments, input.method, 'a VNKash deposit method (payment)', 'method');
         const { data, raw } = await client.deposit({ amount: input.amount, payment, callback: input.callbackUrl, order: input.requestId });
         return {
           // Created, waiting for the payer's bank transfer; "success" is the answer's only word.
@@ -97,8 +98,8 @@ export function createVnKashConnector(credentials: VnKashCredentialsInput | VnKa
         };
       }
       case 'WITHDRAWAL': {
-        if (!input.payee) throw new ProviderNotSupportedError('VNKASH', 'a VNKash withdrawal needs a payee (bank account or card)');
-        const payment = pick<VnKashBankPayment>(vnKashBankPayments, input.payee.bankCode, 'a VNKash withdrawal bank code (payment)');
+        if (!input.payee) throw new ValidationError('payee: a VNKash withdrawal needs a payee (bank account or card)', 'payee');
+        const payment = pick<VnKashBankPayment>(vnKashBankPayments, input.payee.bankCode, 'a VNKash withdrawal bank code (payment)', 'payee.bankCode');
         const { data, raw } = await client.withdraw({
           account: input.payee.accountNumber,
           name: input.payee.accountName,
@@ -114,7 +115,7 @@ export function createVnKashConnector(credentials: VnKashCredentialsInput | VnKa
         };
       }
       case 'TRANSFER': {
-        if (!input.payee) throw new ProviderNotSupportedError('VNKASH', 'a VNKash transfer needs a payee (phone number or e-mail of a VNKash user)');
+        if (!input.payee) throw new ValidationError('payee: a VNKash transfer needs a payee (phone number or e-mail of a VNKash user)', 'payee');
         const memo = input.description?.trim() || input.requestId;
         const { data, raw } = await client.transfer({ account: input.payee.accountNumber, amount: input.amount, memo, order: input.requestId });
         return {

@@ -16,7 +16,7 @@ import type { CallbackVerdict, InboundCallback, OrderRef } from '../../../src/pr
 import { createApiNganHangSimulator } from '../../../src/sandbox/apinganhang/index.js';
 import { startSandbox, type RunningSandbox } from '../../../src/sandbox/server.js';
 import { startReceiver, type Receiver } from './receiver.js';
-import { ProviderNotSupportedError, ProviderRefusedError, ProviderUnavailableError } from '../../../src/errors/index.js';
+import { ProviderNotSupportedError, ProviderRefusedError, ProviderUnavailableError, ValidationError } from '../../../src/errors/index.js';
 
 const SHARK = { sharkpayMchId: 'SP998877', sharkpayPayinSecretKey: 'secret-payin', sharkpayPayoutSecretKey: 'secret-payout' };
 const WOW = { wowpayMerchantNo: 'M123456', wowpayPayinSecretKey: 'wowpay-deposit-key', wowpayPayoutSecretKey: 'wowpay-payout-key' };
@@ -119,9 +119,12 @@ describe('pay-in', () => {
     const result = await connector.create({ kind: 'HUB_PAYIN', gateway: 'wowpay', method: 'momo', requestId: requestId(), amount: 200_000n, callbackUrl: callbackUrl('wowpay') });
     expect(result.instructions?.deepLink).toMatch(/^momo:/);
     expect(result.instructions?.qrData).toBeTruthy();
-    await expect(connector.create({ kind: 'HUB_PAYIN', gateway: 'wowpay', method: 'paypal', requestId: requestId(), amount: 1n, callbackUrl: callbackUrl('wowpay') })).rejects.toThrow(
-      /channel/,
-    );
+    await expect(connector.create({ kind: 'HUB_PAYIN', gateway: 'wowpay', method: 'paypal', requestId: requestId(), amount: 1n, callbackUrl: callbackUrl('wowpay') })).rejects.toMatchObject({
+      constructor: ValidationError,
+      field: 'method',
+      message: expect.stringMatching(/channel/),
+    });
+    await expect(connector.create({ kind: 'HUB_PAYIN', requestId: requestId(), amount: 1n, callbackUrl: callbackUrl('wowpay') })).rejects.toMatchObject({ constructor: ValidationError, field: 'gateway' });
   });
 
   it('accepts an amount written "100.000" at the Hub', async () => {

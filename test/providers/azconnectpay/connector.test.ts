@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAzConnectPayConnector } from '../../../src/providers/azconnectpay/index.js';
 import type { CreateOrderInput } from '../../../src/providers/types.js';
 import { newRequestId, orderRef, startHarness, testHttp, type Harness } from './helpers.js';
-import { ProviderAuthError, ProviderBadResponseError, ProviderNotSupportedError, ProviderRefusedError, ProviderUnavailableError } from '../../../src/errors/index.js';
+import { ProviderAuthError, ProviderBadResponseError, ProviderNotSupportedError, ProviderRefusedError, ProviderUnavailableError, ValidationError } from '../../../src/errors/index.js';
 
 let h: Harness;
 beforeAll(async () => {
@@ -128,7 +128,7 @@ describe('AZConnectPay cash-in', () => {
 
   it('refuses a payment method AZConnectPay does not have, without calling it', async () => {
     const input = cashIn({ method: 'card' });
-    expect(await caught(h.connector.create(input))).toBeInstanceOf(ProviderNotSupportedError);
+    expect(await caught(h.connector.create(input))).toMatchObject({ constructor: ValidationError, field: 'method' });
     expect(h.sim.controls.order('cash-in', input.requestId)).toBeUndefined();
   });
 });

@@ -3,7 +3,7 @@ import type { CallbackVerdict, CreateOrderInput, InboundCallback, OrderRef } fro
 import { locateVnKashCallback, type VnKashConnector } from '../../../src/providers/vnkash/index.js';
 import { statusOfCallbackWord, statusOfHistoryType } from '../../../src/providers/vnkash/status.js';
 import { startCallbackReceiver, startVnKash, type CallbackReceiver, type VnKashHarness } from './helpers.js';
-import { ProviderNotSupportedError, ProviderUnavailableError } from '../../../src/errors/index.js';
+import { ProviderNotSupportedError, ProviderUnavailableError, ValidationError } from '../../../src/errors/index.js';
 
 let h: VnKashHarness;
 let connector: VnKashConnector;
@@ -88,8 +88,8 @@ describe('VNKash deposits', () => {
   });
 
   it('refuses a deposit method VNKash deposits do not take, and kinds it does not offer', async () => {
-    await expect(connector.create(orderInput('DEPOSIT', { method: 'CARD' }))).rejects.toBeInstanceOf(ProviderNotSupportedError);
-    await expect(connector.create(orderInput('DEPOSIT'))).rejects.toBeInstanceOf(ProviderNotSupportedError);
+    await expect(connector.create(orderInput('DEPOSIT', { method: 'CARD' }))).rejects.toMatchObject({ constructor: ValidationError, field: 'method' });
+    await expect(connector.create(orderInput('DEPOSIT'))).rejects.toMatchObject({ constructor: ValidationError, field: 'method' });
     await expect(connector.create(orderInput('CASH_IN'))).rejects.toBeInstanceOf(ProviderNotSupportedError);
     await expect(connector.queryStatus(refOf(orderInput('CASH_OUT')))).rejects.toBeInstanceOf(ProviderNotSupportedError);
     expect(connector.validate!(orderInput('DEPOSIT', { method: 'CARD' }))).toMatchObject({ field: 'method' });
@@ -151,8 +151,8 @@ describe('VNKash withdrawals', () => {
   it('takes a card payee, and refuses a payee bank VNKash does not pay to', async () => {
     const card = await connector.create(orderInput('WITHDRAWAL', { payee: { accountNumber: '9704366800000001', accountName: 'PHAM THI BICH', bankCode: 'card' }, amount: 60_000n }));
     expect(card.report.status).toBe('PROCESSING');
-    await expect(connector.create(orderInput('WITHDRAWAL', { payee: { ...payee, bankCode: 'MOMO' } }))).rejects.toBeInstanceOf(ProviderNotSupportedError);
-    await expect(connector.create(orderInput('WITHDRAWAL'))).rejects.toBeInstanceOf(ProviderNotSupportedError);
+    await expect(connector.create(orderInput('WITHDRAWAL', { payee: { ...payee, bankCode: 'MOMO' } }))).rejects.toMatchObject({ constructor: ValidationError, field: 'payee.bankCode' });
+    await expect(connector.create(orderInput('WITHDRAWAL'))).rejects.toMatchObject({ constructor: ValidationError, field: 'payee' });
   });
 
   it('gets a failed withdrawal\'s callbacks out of order as hints, while history (which lists no failure) keeps it pending', async () => {

@@ -4,7 +4,7 @@ import { builder } from './builder.js';
 import { providerIds } from '../domain/order-kind.js';
 import { cardFailureCodes } from '../domain/card-failure.js';
 import { reviewRefusalCodes } from '../errors/index.js';
-import { routeIds } from '../domain/routing.js';
+import { paymentMethods, routeIds } from '../domain/routing.js';
 import { hubGateways } from '../providers/apinganhang/index.js';
 
 export const ProviderEnum = builder.enumType('Provider', { values: providerIds });
@@ -33,3 +33,10 @@ export function providerWords<const Word extends string>(words: readonly Word[])
 
 /** The Payment Hub's gateways, from the provider module; resolvers get 'sharkpay' / 'wowpay'. */
 export const GatewayEnum = builder.enumType('HubGateway', { values: providerWords(hubGateways) });
+
+export const PaymentMethodEnum = builder.enumType('PaymentMethod', {
+  values: paymentMethods,
+  description:
+    'How money moves, the union of what the providers offer. Collecting: BANK_TRANSFER (AZConnectPay, VNKash deposit, your own bank account), MOMO (AZConnectPay, WowPay), ZALOPAY, BANK_QR, BANK_CARD (WowPay), GATEWAY_PAGE (SharkPay: the payer pays on its page). Payouts: BANK_TRANSFER, MOMO, VNKASH (a VNKash wallet).',
+});
+export const DirectionEnum = builder.enumType('PaymentDirection', { values: ['IN', 'OUT'] as const, description: 'IN: collecting from a payer. OUT: paying someone.' });

@@ -18,6 +18,8 @@ import './webhook.js';
 import './event-feed.js';
 import './dashboard.js';
 import './payments.js';
+import './routing.js';
+import './payment-links.js';
 
 export const schema = builder.toSchema();
 

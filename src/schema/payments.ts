@@ -1,28 +1,24 @@
-// The one payment API: createPayment / createPayout (routed, with failover),
-// the routing rules, routePreview, providerHealth, and each order's attempts.
+// The one payment API: createPayment / createPayout (routed, with failover)
+// and each order's attempts. The routing rules, routePreview and
+// providerHealth: routing.ts; payment links: payment-links.ts.
 import { builder, requireMerchant } from './builder.js';
-import { ErrorInterface } from './errors.js';
-import { ValidationError } from '../errors/index.js';
-import { idOrNull } from './ids.js';
 import { actorOf } from './actor.js';
-import { parseInput } from '../validation/parse-input.js';
-import { paymentCommand, paymentLinkCommand, payoutCommand, routePreviewCommand, routingRules } from '../validation/payment-input.js';
-import { ProviderEnum, RouteEnum } from './enums.js';
+import { PaymentMethodEnum, ProviderEnum, RouteEnum } from './enums.js';
 import { OrderType } from './order.js';
-import { ConcurrentUpdateError } from '../errors/index.js';
-import { paymentMethods, type Direction, type PaymentMethod, type RouteId } from '../domain/routing.js';
-import { ProviderBadResponseError, ProviderUnavailableError } from '../errors/index.js';
-import { IdempotencyConflictError, IdempotencyKeyReusedError } from '../errors/index.js';
+import { parseInput } from '../validation/parse-input.js';
+import { paymentCommand, payoutCommand } from '../validation/payment-input.js';
+import type { PaymentMethod, RouteId } from '../domain/routing.js';
 import { MAX_CLIENT_TOKEN_TTL_MINUTES } from '../services/client-tokens.js';
-import { AllRoutesRefusedError, CircuitOpenError, NoRouteError } from '../errors/index.js';
-import type { AccountHealth } from '../services/payments/provider-health.js';
-
-const PaymentMethodEnum = builder.enumType('PaymentMethod', {
-  values: paymentMethods,
-  description:
-    'How money moves, the union of what the providers offer. Collecting: BANK_TRANSFER (AZConnectPay, VNKash deposit, your own bank account), MOMO (AZConnectPay, WowPay), ZALOPAY, BANK_QR, BANK_CARD (WowPay), GATEWAY_PAGE (SharkPay: the payer pays on its page). Payouts: BANK_TRANSFER, MOMO, VNKASH (a VNKash wallet).',
-});
-const DirectionEnum = builder.enumType('PaymentDirection', { values: ['IN', 'OUT'] as const, description: 'IN: collecting from a payer. OUT: paying someone.' });
+import {
+  AllRoutesRefusedError,
+  ConcurrentUpdateError,
+  IdempotencyConflictError,
+  IdempotencyKeyReusedError,
+  NoRouteError,
+  ProviderBadResponseError,
+  ProviderUnavailableError,
+  ValidationError,
+} from '../errors/index.js';
 
 // ---- errors (their types: errors.ts) ----------------------------------------------
 
@@ -81,7 +77,7 @@ const BankPayeeInput = builder.inputType('BankPayeeInput', {
 });
 const MomoPayeeInput = builder.inputType('MomoPayeeInput', { fields: (t) => ({ phone: t.string({ required: true }), name: t.string({ required: true }) }) });
 const VnKashPayeeInput = builder.inputType('VnKashPayeeInput', { fields: (t) => ({ account: t.string({ required: true, description: 'Phone number or e-mail of the VNKash user.' }) }) });
-const PaymentPayeeInput = builder.inputType('PaymentPayeeInput', {
+export const PaymentPayeeInput = builder.inputType('PaymentPayeeInput', {
   description: 'Exactly one of bank, momo, vnkash: it decides the payout method (BANK_TRANSFER, MOMO, VNKASH).',
   fields: (t) => ({
     bank: t.field({ type: BankPayeeInput, required: false }),
@@ -171,221 +167,6 @@ builder.mutationField('createPayout', (t) =>
         pin: input.provider ?? undefined,
       });
       return { orderId, checkoutUrl: null };
-    },
-  }),
-);
-
-// ---- routing rules -----------------------------------------------------------------
-
-interface RuleShape {
-  route: RouteId;
-  enabled: boolean;
-  minAmount?: bigint | null;
-  maxAmount?: bigint | null;
-  position: number;
-}
-
-const RoutingRuleType = builder.objectRef<RuleShape>('RoutingRule').implement({
-  fields: (t) => ({
-    route: t.field({ type: RouteEnum, resolve: (r) => r.route }),
-    enabled: t.exposeBoolean('enabled'),
-    minAmount: t.field({ type: 'BigInt', nullable: true, resolve: (r) => r.minAmount ?? null }),
-    maxAmount: t.field({ type: 'BigInt', nullable: true, resolve: (r) => r.maxAmount ?? null }),
-    position: t.exposeInt('position', { description: 'Tried in this order, from 0.' }),
-  }),
-});
-
-const RoutingRuleList = builder.objectRef<{ direction: Direction; method: PaymentMethod; rules: RuleShape[] }>('RoutingRuleList').implement({
-  description: 'Your ordered routes for one direction and method. A method without a list uses the default order: every configured route offering it, as listed in the Route enum.',
-  fields: (t) => ({
-    direction: t.field({ type: DirectionEnum, resolve: (l) => l.direction }),
-    method: t.field({ type: PaymentMethodEnum, resolve: (l) => l.method }),
-    rules: t.field({ type: [RoutingRuleType], resolve: (l) => l.rules }),
-  }),
-});
-
-builder.queryField('routingRules', (t) =>
-  t.field({
-    type: [RoutingRuleList],
-    description: 'The routing rules you set, per direction and method.',
-    authScopes: { merchant: true },
-    resolve: (_root, _args, ctx) => ctx.services.routing.rules(requireMerchant(ctx)),
-  }),
-);
-
-const RoutingRuleInput = builder.inputType('RoutingRuleInput', {
-  fields: (t) => ({
-    route: t.field({ type: RouteEnum, required: true }),
-    enabled: t.boolean({ required: false, description: 'Default true.' }),
-    minAmount: t.field({ type: 'BigInt', required: false }),
-    maxAmount: t.field({ type: 'BigInt', required: false }),
-  }),
-});
-
-builder.mutationField('setRoutingRules', (t) =>
-  t.field({
-    type: RoutingRuleList,
-    description: 'Replaces your ordered routes for one direction and method (an empty list: back to the default order). Checked first: on a ValidationError nothing changed.',
-    authScopes: { merchant: true },
-    errors: { types: [ValidationError] },
-    args: {
-      direction: t.arg({ type: DirectionEnum, required: true }),
-      method: t.arg({ type: PaymentMethodEnum, required: true }),
-      rules: t.arg({ type: [RoutingRuleInput], required: true }),
-    },
-    resolve: (_root, args, ctx) => {
-      const rules = parseInput(routingRules<(typeof args.rules)[number]>(), args.rules);
-      return ctx.services.routing.setRules(
-        requireMerchant(ctx),
-        args.direction,
-        args.method,
-        rules.map((r) => ({ route: r.route, enabled: r.enabled ?? true, minAmount: r.minAmount ?? null, maxAmount: r.maxAmount ?? null })),
-      );
-    },
-  }),
-);
-
-// ---- preview and health ------------------------------------------------------------
-
-const RouteDecisionType = builder.objectRef<{ route: RouteId; accepted: boolean; reason: string }>('RouteDecision').implement({
-  fields: (t) => ({ route: t.field({ type: RouteEnum, resolve: (d) => d.route }), accepted: t.exposeBoolean('accepted'), reason: t.exposeString('reason') }),
-});
-
-const RoutePreviewType = builder.objectRef<{ chosen: RouteId | null; candidates: RouteId[]; decisions: { route: RouteId; accepted: boolean; reason: string }[]; source: string }>('RoutePreview').implement({
-  fields: (t) => ({
-    chosen: t.field({ type: RouteEnum, nullable: true, description: 'The route createPayment/createPayout would try first now.', resolve: (p) => p.chosen }),
-    candidates: t.field({ type: [RouteEnum], description: 'Every route it would try, in order (failover).', resolve: (p) => p.candidates }),
-    decisions: t.field({ type: [RouteDecisionType], description: 'Every route considered and why it was taken or not.', resolve: (p) => p.decisions }),
-    source: t.exposeString('source', { description: 'rules, default or pin.' }),
-  }),
-});
-
-const RoutePreviewInput = builder.inputType('RoutePreviewInput', {
-  fields: (t) => ({
-    direction: t.field({ type: DirectionEnum, required: true }),
-    amount: t.field({ type: 'BigInt', required: true }),
-    method: t.field({ type: PaymentMethodEnum, required: false, description: 'For IN (payouts take it from the payee).' }),
-    payee: t.field({ type: PaymentPayeeInput, required: false, description: 'For OUT.' }),
-    provider: t.field({ type: RouteEnum, required: false }),
-  }),
-});
-
-builder.queryField('routePreview', (t) =>
-  t.field({
-    type: RoutePreviewType,
-    description: 'Which provider a payment or payout would go to now, and why each other one would not. Changes nothing.',
-    authScopes: { merchant: true },
-    errors: { types: [ValidationError] },
-    args: { input: t.arg({ type: RoutePreviewInput, required: true }) },
-    resolve: async (_root, { input }, ctx) => {
-      const { method, payee } = parseInput(routePreviewCommand, input);
-      const plan = await ctx.services.routing.plan(requireMerchant(ctx), { direction: input.direction, method, amount: input.amount, payee, pin: input.provider ?? undefined });
-      return { chosen: plan.candidates[0] ?? null, candidates: plan.candidates, decisions: plan.decisions, source: plan.source };
-    },
-  }),
-);
-
-const HealthSampleType = builder.objectRef<AccountHealth['samples'][number]>('ProviderCallSample').implement({
-  fields: (t) => ({ at: t.expose('at', { type: 'DateTime' }), operation: t.exposeString('operation', { description: 'create or status (a status query).' }), outcome: t.exposeString('outcome', { description: 'success, refused (the provider answered no), failure (no usable answer).' }), latencyMs: t.exposeInt('latencyMs') }),
-});
-
-const ProviderHealthType = builder.objectRef<AccountHealth>('ProviderHealth').implement({
-  description: `Your account at one provider, as this instance called it (creates and status queries): recent outcomes and latency, and its circuit, which createPayment/createPayout go through (opens after CIRCUIT_FAILURE_THRESHOLD consecutive failed creates; one trial call after CIRCUIT_HALF_OPEN_AFTER_MS).`,
-  fields: (t) => ({
-    provider: t.field({ type: ProviderEnum, resolve: (h) => h.provider }),
-    circuit: t.exposeString('circuit', { description: 'closed, open (skipped by routing), half-open (one trial call allowed).' }),
-    openUntil: t.expose('openUntil', { type: 'DateTime', nullable: true }),
-    consecutiveFailures: t.exposeInt('consecutiveFailures', { description: 'Failed creates in a row through the circuit.' }),
-    recent: t.field({ type: [HealthSampleType], description: 'Newest first (at most 50).', resolve: (h) => h.samples }),
-    successRate: t.float({ nullable: true, description: 'Share of recent calls with a usable answer (success or refusal).', resolve: (h) => (h.samples.length ? h.samples.filter((s) => s.outcome !== 'failure').length / h.samples.length : null) }),
-    medianLatencyMs: t.int({ nullable: true, resolve: (h) => median(h.samples.map((s) => s.latencyMs)) }),
-  }),
-});
-
-function median(values: number[]): number | null {
-  if (!values.length) return null;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
-}
-
-builder.queryField('providerHealth', (t) =>
-  t.field({
-    type: [ProviderHealthType],
-    description: 'Health of your provider accounts that this instance has called (creates and status queries).',
-    authScopes: { merchant: true },
-    resolve: (_root, _args, ctx) => ctx.services.providerHealth.describe(requireMerchant(ctx)),
-  }),
-);
-
-// ---- payment links -------------------------------------------------------------------
-
-interface PaymentLinkShape {
-  id: string;
-  url: string | null;
-  amount: bigint;
-  description: string | null;
-  expiresAt: Date;
-  orderId: string | null;
-}
-
-const PaymentLinkType = builder.objectRef<PaymentLinkShape>('PaymentLink').implement({
-  description: 'A hosted checkout link: the payer opens `url`, chooses among the methods routable now, and pays the one order the link makes.',
-  fields: (t) => ({
-    id: t.exposeID('id'),
-    url: t.exposeString('url', { nullable: true, description: 'Shown once, at creation: the token inside is the payer’s only access.' }),
-    amount: t.expose('amount', { type: 'BigInt' }),
-    description: t.exposeString('description', { nullable: true }),
-    expiresAt: t.expose('expiresAt', { type: 'DateTime', description: 'After it a link that made no order opens no more.' }),
-    orderId: t.exposeString('orderId', { nullable: true, description: 'The order the payer’s choice made.' }),
-  }),
-});
-
-const CreatePaymentLinkInput = builder.inputType('CreatePaymentLinkInput', {
-  fields: (t) => ({
-    amount: t.field({ type: 'BigInt', required: true, description: 'Whole đồng.' }),
-    description: t.string({ required: false, description: 'What the payer pays for (shown on the page).' }),
-    merchantReference: t.string({ required: false }),
-    expiresInMinutes: t.int({ required: false, description: '1 to 10080; default ORDER_TTL_MINUTES. The order made from it expires with the link.' }),
-    returnUrl: t.string({ required: false }),
-    cancelUrl: t.string({ required: false }),
-  }),
-});
-
-builder.mutationField('createPaymentLink', (t) =>
-  t.field({
-    type: PaymentLinkType,
-    description: 'A hosted checkout URL for an amount: the payer needs no key; when several methods are routable the page lets the payer choose one, then shows that provider’s instructions and live status.',
-    authScopes: { merchant: true },
-    errors: { types: [ValidationError] },
-    args: { input: t.arg({ type: CreatePaymentLinkInput, required: true }) },
-    resolve: async (_root, { input }, ctx) => {
-      const command = parseInput(paymentLinkCommand, input);
-      const { link, url } = await ctx.services.paymentLinks.create({
-        merchantId: requireMerchant(ctx),
-        amount: command.amount,
-        description: command.description,
-        merchantReference: command.merchantReference,
-        expiresInMinutes: input.expiresInMinutes ?? undefined,
-        returnUrl: input.returnUrl ?? undefined,
-        cancelUrl: input.cancelUrl ?? undefined,
-      });
-      return { ...link, url };
-    },
-  }),
-);
-
-builder.queryField('paymentLink', (t) =>
-  t.field({
-    type: PaymentLinkType,
-    nullable: true,
-    description: 'One of your payment links (its url is not shown again).',
-    authScopes: { merchant: true },
-    args: { id: t.arg.id({ required: true }) },
-    resolve: async (_root, { id }, ctx) => {
-      const linkId = idOrNull(id);
-      if (!linkId) return null;
-      const link = await ctx.prisma.paymentLink.findFirst({ where: { id: linkId, merchantId: requireMerchant(ctx) } });
-      return link ? { ...link, url: null } : null;
     },
   }),
 );

@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { createMerchant, gql, startTestApp, type TestApp } from '../support/harness.js';
 import { createCashIn, orderFromDb, sandboxControl, waitForStatus } from '../support/orders.js';
-import { announceMissingBrowser, launchChromium, runBrowserTests, SCREENSHOTS } from '../support/browser.js';
+import { announceMissingBrowser, launchChromium, recordPageProblems, runBrowserTests, SCREENSHOTS } from '../support/browser.js';
 
 const CREATE_TOKEN = `mutation($orderId: ID!, $returnUrl: String, $cancelUrl: String) {
   createClientToken(orderId: $orderId, returnUrl: $returnUrl, cancelUrl: $cancelUrl) { __typename ... on MutationCreateClientTokenSuccess { data { id token checkoutUrl } } ... on Error { message } }
@@ -53,16 +53,7 @@ describe.runIf(runBrowserTests)('the checkout page', () => {
   async function openPage(context: BrowserContext) {
     contexts.push(context);
     const page = await context.newPage();
-    const problems: string[] = [];
-    page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
-    page.on('console', (message) => {
-      // A failed load is reported by URL below.
-      if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) problems.push(`console: ${message.text()}`);
-    });
-    page.on('response', (response) => {
-      if (response.status() >= 400) problems.push(`${response.status()} ${new URL(response.url()).pathname}`);
-    });
-    return { page, problems };
+    return { page, problems: recordPageProblems(page) };
   }
 
   const statusOf = async (page: Page) => ({ state: await page.getAttribute('#status', 'data-state'), text: normalize(await page.textContent('#status')) });

@@ -3,7 +3,7 @@
 // fails the run: .ci/run installs it. On a developer's machine without it the
 // browser tests are announced and skipped.
 import { existsSync, mkdirSync } from 'node:fs';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 
 export const CHROMIUM = '/usr/bin/chromium';
 /** Screenshots for a human to look at (gitignored). */
@@ -29,4 +29,21 @@ export async function launchChromium(): Promise<Browser> {
     executablePath: CHROMIUM,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
+}
+
+/**
+ * What went wrong on a page a person would see: script errors, console errors
+ * (CSP violations among them) and every response of 400 or more (a failed
+ * load is reported by its path, not by the console's "Failed to load resource").
+ */
+export function recordPageProblems(page: Page): string[] {
+  const problems: string[] = [];
+  page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
+  page.on('console', (message) => {
+    if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) problems.push(`console: ${message.text()}`);
+  });
+  page.on('response', (response) => {
+    if (response.status() >= 400) problems.push(`${response.status()} ${new URL(response.url()).pathname}`);
+  });
+  return problems;
 }

@@ -1,7 +1,9 @@
 // Scenario 1, read throughput: servers on one core, autocannon on the other,
 // all in one run: bare node:http (fixed JSON), graphql-yoga's hello world (the
 // project's yoga), and paygraph's order(id) and orders(first: 50) with their
-// events, authenticated, on PGlite and on PostgreSQL. Each round measures every
+// events, authenticated, on PGlite and on PostgreSQL, each with the response cache
+// (a repeated read is answered from it) and without (RESPONSE_CACHE_TTL_MS=0),
+// and on PostgreSQL with the cache in Redis. Each round measures every
 // target once; figures are medians of the rounds, ratios are taken per round.
 //
 //   npx tsx bench/read-throughput.ts [--rounds 3] [--duration 4] [--profile] [--try "maxRequestBodySize: false"]
@@ -22,6 +24,8 @@ import {
   pinLoadGenerator,
   profileDuring,
   postgresReachable,
+  redisReachable,
+  REDIS_URL,
   saveResult,
   spawnServer,
   verdict,
@@ -90,7 +94,13 @@ try {
   ];
   await check(targets[1]!.spec, (b) => b.data?.hello === 'world', 'yoga hello');
 
-  const backends: { label: string; options: PaygraphServerOptions }[] = [{ label: 'PGlite', options: {} }];
+  // Each backend with the response cache (the default: a repeated read is a hit) and without it (every read
+  // goes through Prisma): the cache's gain and the data path's own speed, side by side.
+  const uncached = { RESPONSE_CACHE_TTL_MS: '0' };
+  const backends: { label: string; options: PaygraphServerOptions }[] = [
+    { label: 'PGlite', options: {} },
+    { label: 'PGlite, no response cache', options: { env: uncached } },
+  ];
   if (args.try) {
     const tried = await spawnServer<{ version: string }>('yoga-hello.ts', parseYogaOptions(args.try));
     servers.push(tried);
@@ -100,7 +110,9 @@ try {
   if (await postgresReachable()) {
     const database = await createDatabase();
     cleanups.push(() => database.drop());
-    backends.push({ label: 'PostgreSQL', options: { databaseUrl: database.url } });
+    backends.push({ label: 'PostgreSQL', options: { databaseUrl: database.url } }, { label: 'PostgreSQL, no response cache', options: { databaseUrl: database.url, env: uncached } });
+    if (await redisReachable()) backends.push({ label: 'PostgreSQL + Redis (cache in Redis)', options: { databaseUrl: database.url, redisUrl: REDIS_URL } });
+    else notes.push('Redis at redis://127.0.0.1:6379 is unreachable: the Redis-backed cache row is skipped');
   } else {
     notes.push('PostgreSQL at postgresql://root@127.0.0.1:5432 is unreachable: PostgreSQL rows skipped');
   }

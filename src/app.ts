@@ -22,6 +22,7 @@ import { InvalidCredentialsError, resolveCaller } from './http/auth.js';
 import { queryLimitPlugins } from './http/query-limits.js';
 import { currentRequestId, withRequestId } from './http/request-context.js';
 import { createMemoryRateLimiter, createRedisRateLimiter, credentialKey } from './http/rate-limit.js';
+import { CACHE_CHANGE_CHANNEL, createResponseCache } from './http/response-cache.js';
 import { Redis } from 'ioredis';
 import { handleCallbackRequest } from './callbacks/http.js';
 import { callbackRouteNamed } from './providers/registry.js';
@@ -73,7 +74,15 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   const applied = await applyMigrations(db);
   if (applied.length) logger.info({ migrations: applied }, 'applied database migrations');
 
-  const pubsub = createAppPubSub(config.REDIS_URL, logger);
+  // Redis for the rate limits and the response cache: shared by every instance.
+  const sharedRedis = config.REDIS_URL ? new Redis(config.REDIS_URL, { maxRetriesPerRequest: 2 }) : undefined;
+  if (sharedRedis) reportRedisOutages(sharedRedis, logger, 'rate-limit-and-cache');
+  const responseCache = createResponseCache({ ttlMs: config.RESPONSE_CACHE_TTL_MS, maxEntries: config.RESPONSE_CACHE_MAX_ENTRIES, redis: sharedRedis, logger });
+  // A change reaches subscribers (and, through them, anyone) only once the cache cannot answer from before it.
+  const pubsub = createAppPubSub(config.REDIS_URL, logger, (channel, args) => {
+    const merchantId = changedMerchant(channel, args);
+    if (merchantId) return responseCache.changed(merchantId);
+  });
   const sealedBox = new SealedBox(
     await loadOrCreateSealingKey(config.SECRETS_KEY, sealingKeyDirectory(config)),
     parsePreviousKeys(config.SECRETS_KEY_PREVIOUS),
@@ -121,7 +130,12 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     // The body limit is enforced before yoga (admitGraphQLRequest: Content-Length required, ≤ MAX_BODY_BYTES);
     // yoga 5.24's own guard re-streams every POST body and halves a hello world's throughput (bench/yoga-variants.ts).
     maxRequestBodySize: false,
-    plugins: [...queryLimitPlugins({ production, introspection: config.GRAPHQL_INTROSPECTION ?? !production }), clientTokenFence(), metrics.graphqlPlugin()],
+    plugins: [
+      ...queryLimitPlugins({ production, introspection: config.GRAPHQL_INTROSPECTION ?? !production }),
+      clientTokenFence(),
+      metrics.graphqlPlugin(),
+      ...responseCache.plugins(schema, (request) => callerOrThrow(request.headers.get('authorization'))),
+    ],
     cors: corsOptions(config.CORS_ORIGINS, production),
     graphiql: production ? false : { title: 'paygraph', subscriptionsProtocol: 'WS' },
     // yoga's own GraphiQL loads from a CDN (offline it stays on "Loading…"): its packaged build, served from here.
@@ -155,7 +169,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
       const request = initial.request as Request | undefined;
       return {
         requestId: request?.headers.get('x-request-id') ?? randomUUID(),
-        caller: fromSocket ?? (await callerOrThrow(request?.headers.get('authorization'))),
+        caller: fromSocket ?? (await (responseCache.callerOf(request) ?? callerOrThrow(request?.headers.get('authorization')))),
         prisma: db.prisma,
         services,
       };
@@ -173,9 +187,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     }
   }
 
-  const rateLimitRedis = config.REDIS_URL ? new Redis(config.REDIS_URL, { maxRetriesPerRequest: 2 }) : undefined;
-  if (rateLimitRedis) reportRedisOutages(rateLimitRedis, logger, 'rate-limit');
-  const rateLimiter = rateLimitRedis ? createRedisRateLimiter(rateLimitRedis) : createMemoryRateLimiter();
+  const rateLimiter = sharedRedis ? createRedisRateLimiter(sharedRedis) : createMemoryRateLimiter();
 
   const refuse = (res: ServerResponse, status: number, message: string, headers: Record<string, string> = {}) => {
     res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify({ errors: [{ message, extensions: { code: status === 429 ? 'RATE_LIMITED' : 'BAD_REQUEST' } }] }));
@@ -415,6 +427,15 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   // Valid API keys are cached per instance while revocations are heard: a request does not ask the database for its key.
   const stopFollowingKeyRevocations = services.apiKeys.followRevocations();
 
+  // Every committed change to what a cached answer shows, whoever wrote it (see the response_cache_notify migration).
+  // Listening again after a lost connection may have missed some: then nobody's answers are served again.
+  const stopFollowingCacheChanges = responseCache.enabled
+    ? await db.listen(CACHE_CHANGE_CHANNEL, (merchantId) => void responseCache.changed(merchantId || undefined)).catch((error: Error) => {
+        logger.warn({ reason: error.message }, 'could not LISTEN for changes: the response cache is trusted only up to RESPONSE_CACHE_TTL_MS after a change no service announced');
+        return undefined;
+      })
+    : undefined;
+
   let stopping: Promise<void> | undefined;
 
   async function bootstrapSandboxMerchant() {
@@ -479,13 +500,20 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
         await sandbox?.close();
         await pubsub.close();
         metrics.close();
-        rateLimitRedis?.disconnect();
+        await stopFollowingCacheChanges?.();
+        sharedRedis?.disconnect();
         await db.close();
         logger.info('stopped');
       })();
       return stopping;
     },
   };
+}
+
+/** The merchant whose data a pubsub message says has changed (status changes, new bank lines), if it says one. */
+function changedMerchant(channel: string, args: unknown[]): string | undefined {
+  if (channel !== 'order:changed' && channel !== 'cardCharge:changed' && channel !== 'merchant:bank-transactions') return undefined;
+  return (args[args.length - 1] as { merchantId?: string } | undefined)?.merchantId;
 }
 
 /** The peer's address (IPv4-mapped IPv6 written as IPv4), for rate limits and connection caps. */

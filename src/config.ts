@@ -79,6 +79,13 @@ export const configSchema = z.object({
   RATE_LIMIT_PER_IP: z.coerce.number().int().min(0).default(2400),
   /** Unsigned callbacks (hints) per minute per callback route and source address that may make us ask the provider (0: no limit). */
   CALLBACK_HINTS_PER_MINUTE: z.coerce.number().int().min(0).default(600),
+  /**
+   * How long a cached answer to order / orders / cardCharge / cardCharges may be served (0: no response cache).
+   * A change is never hidden by it: every change moves the merchant's cache epoch (src/http/response-cache.ts).
+   */
+  RESPONSE_CACHE_TTL_MS: z.coerce.number().int().min(0).max(3_600_000).default(60_000),
+  /** Answers kept by the in-process response cache (without REDIS_URL; with it, Redis keeps them). */
+  RESPONSE_CACHE_MAX_ENTRIES: z.coerce.number().int().min(1).max(1_000_000).default(10_000),
   /** Largest GraphQL request body accepted. */
   MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(50 * 1024 * 1024).default(1024 * 1024),
   /** Origins allowed to call the API from a browser, comma-separated ("*" for any). Unset: any outside production, none in production. */

@@ -75,10 +75,18 @@ export interface PubSubHandle {
   close(): Promise<void>;
 }
 
-export function createAppPubSub(redisUrl?: string, logger?: Pick<Logger, 'warn' | 'info'>): PubSubHandle {
+/**
+ * Runs before a message goes out, with its channel and arguments; when it returns a promise, that message and
+ * every later one wait for it (in order). The response cache moves a merchant's epoch here, so whoever hears
+ * of a change can no longer be answered from before it.
+ */
+export type BeforePublish = (channel: keyof PubSubChannels, args: unknown[]) => void | Promise<void>;
+
+export function createAppPubSub(redisUrl?: string, logger?: Pick<Logger, 'warn' | 'info'>, beforePublish?: BeforePublish): PubSubHandle {
   if (!redisUrl) {
     const events = new EventTarget();
-    return { pubsub: Object.assign(createPubSub<PubSubChannels>({ eventTarget: events as never }), { events }), kind: 'memory', close: async () => {} };
+    const pubsub = Object.assign(createPubSub<PubSubChannels>({ eventTarget: events as never }), { events });
+    return { pubsub: withBeforePublish(pubsub, beforePublish), kind: 'memory', close: async () => {} };
   }
   const publishClient = new Redis(redisUrl, { lazyConnect: false, maxRetriesPerRequest: 3 });
   const subscribeClient = new Redis(redisUrl, { lazyConnect: false, maxRetriesPerRequest: 3 });
@@ -88,12 +96,32 @@ export function createAppPubSub(redisUrl?: string, logger?: Pick<Logger, 'warn' 
   }
   const eventTarget = createRedisEventTarget<CustomEvent>({ publishClient, subscribeClient });
   return {
-    pubsub: Object.assign(createPubSub<PubSubChannels>({ eventTarget: eventTarget as never }), { events: eventTarget as unknown as BusEvents }),
+    pubsub: withBeforePublish(Object.assign(createPubSub<PubSubChannels>({ eventTarget: eventTarget as never }), { events: eventTarget as unknown as BusEvents }), beforePublish),
     kind: 'redis',
     async close() {
       await Promise.allSettled([publishClient.quit(), subscribeClient.quit()]);
     },
   };
+}
+
+function withBeforePublish(pubsub: AppPubSub, beforePublish: BeforePublish | undefined): AppPubSub {
+  if (!beforePublish) return pubsub;
+  const publish = pubsub.publish.bind(pubsub) as (channel: keyof PubSubChannels, ...args: unknown[]) => void;
+  /** The last message still waiting: a later one goes out after it, whatever its own hook returned. */
+  let waiting: Promise<void> | undefined;
+  const publishInOrder = (channel: keyof PubSubChannels, ...args: unknown[]) => {
+    const before = beforePublish(channel, args);
+    if (!before && !waiting) return publish(channel, ...args);
+    const sent = Promise.all([waiting, before]).then(
+      () => publish(channel, ...args),
+      () => publish(channel, ...args),
+    );
+    waiting = sent;
+    void sent.finally(() => {
+      if (waiting === sent) waiting = undefined;
+    });
+  };
+  return Object.assign(pubsub, { publish: publishInOrder as AppPubSub['publish'] });
 }
 
 /**

@@ -25,10 +25,11 @@ export interface Database {
   onQuery(listener: (sql: string) => void): () => void;
   /**
    * LISTEN on a channel: `listener` runs for each NOTIFY committed there (at most once per
-   * transaction and payload, as PostgreSQL folds duplicates). Best effort: a lost connection is
-   * reopened, and callers poll as well. Returns the unlisten function.
+   * transaction and payload, as PostgreSQL folds duplicates), with its payload. Best effort: a lost
+   * connection is reopened, and `listener` is then called without a payload (notifications may have
+   * been missed); callers poll as well. Returns the unlisten function.
    */
-  listen(channel: string, listener: () => void): Promise<() => Promise<void>>;
+  listen(channel: string, listener: (payload?: string) => void): Promise<() => Promise<void>>;
   /** PGlite on disk: this process's hold on the data directory (see data-dir-lock.ts). */
   readonly dataDirLock?: DataDirLock;
   close(): Promise<void>;
@@ -74,7 +75,7 @@ async function openPglite(dataDir: string | 'memory'): Promise<Database> {
     // PGlite is one process's private database: nobody else can race us.
     withExclusiveLock: (_name, work) => work(),
     onQuery,
-    listen: (channel, listener) => pglite.listen(channel, () => listener()),
+    listen: (channel, listener) => pglite.listen(channel, (payload) => listener(payload)),
     dataDirLock,
     async close() {
       await prisma.$disconnect();
@@ -126,7 +127,7 @@ async function openPostgres(url: string, poolSize = 10): Promise<Database> {
 }
 
 /** LISTEN needs a connection of its own, outside Prisma's pool; it is reopened after a failure. */
-async function listenOnPostgres(url: string, channel: string, listener: () => void): Promise<() => Promise<void>> {
+async function listenOnPostgres(url: string, channel: string, listener: (payload?: string) => void): Promise<() => Promise<void>> {
   let client: pg.Client | undefined;
   let closed = false;
   let retry: NodeJS.Timeout | undefined;
@@ -136,7 +137,7 @@ async function listenOnPostgres(url: string, channel: string, listener: () => vo
   const open = async () => {
     const next = new pg.Client({ connectionString: url });
     next.on('notification', (message) => {
-      if (message.channel === channel) listener();
+      if (message.channel === channel) listener(message.payload);
     });
     next.on('error', () => {
       void next.end().catch(() => {});

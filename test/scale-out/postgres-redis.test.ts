@@ -18,6 +18,8 @@ describe.runIf(available)('two instances on PostgreSQL and Redis', () => {
   let b: TestApp;
   /** Every key made here: their rate-limit counters in Redis are removed at the end. */
   const apiKeys: string[] = [];
+  /** Merchants whose response-cache epochs are removed at the end (their cached answers expire within RESPONSE_CACHE_TTL_MS). */
+  const cachedMerchants: string[] = [];
   const newMerchant = async (instance: TestApp) => {
     const merchant = await createMerchant(instance.app);
     apiKeys.push(merchant.apiKey);
@@ -27,7 +29,7 @@ describe.runIf(available)('two instances on PostgreSQL and Redis', () => {
   beforeAll(async () => {
     database = await createTestDatabase();
     // No per-IP limit: its Redis key (the loopback address) would be shared with other runs on this machine.
-    const env = { DATABASE_URL: database.url, REDIS_URL: TEST_REDIS_URL, RATE_LIMIT_PER_KEY: String(KEY_LIMIT), RATE_LIMIT_PER_IP: '0' };
+    const env = { DATABASE_URL: database.url, REDIS_URL: TEST_REDIS_URL, RATE_LIMIT_PER_KEY: String(KEY_LIMIT), RATE_LIMIT_PER_IP: '0', RESPONSE_CACHE_TTL_MS: '30000' };
     // Started together: the migration lock lets exactly one of them migrate.
     [a, b] = await Promise.all([startTestApp(env), startTestApp(env)]);
   });
@@ -38,7 +40,7 @@ describe.runIf(available)('two instances on PostgreSQL and Redis', () => {
     if (apiKeys.length) {
       const { Redis } = await import('ioredis');
       const redis = new Redis(TEST_REDIS_URL);
-      await redis.del(...apiKeys.map((key) => `paygraph:ratelimit:key:${credentialKey(`Bearer ${key}`)}`));
+      await redis.del(...apiKeys.map((key) => `paygraph:ratelimit:key:${credentialKey(`Bearer ${key}`)}`), ...cachedMerchants.map((id) => `paygraph:cache:epoch:${id}`));
       redis.disconnect();
     }
   });
@@ -108,6 +110,43 @@ describe.runIf(available)('two instances on PostgreSQL and Redis', () => {
     }
     // Another key is not affected.
     expect((await gql(b.url, '{ merchant { id } }', {}, other.apiKey)).status).toBe(200);
+  });
+
+  it('shares cached answers through Redis, and a change made on one instance is never answered from before it on the other', async () => {
+    const merchant = await newMerchant(a);
+    cachedMerchants.push(merchant.merchantId);
+    const ORDER = 'query($id: ID!) { order(id: $id) { id status events { toStatus } } }';
+    const { data: order } = await createCashIn(a.url, merchant.apiKey, { amount: '260000', idempotencyKey: 'cached-across' });
+    await gql(b.url, '{ merchant { id } }', {}, merchant.apiKey); // B knows the key from now on
+    expect((await gql(a.url, ORDER, { id: order.id }, merchant.apiKey)).data.order.status).toBe('PENDING');
+    // An answer A stored in Redis is B's without its database. Each try is a document of its own (its name), so B
+    // cannot be answering one it stored itself; tries repeat while the creation's NOTIFYs still move the epoch.
+    let attempt = 0;
+    await expect
+      .poll(async () => {
+        const named = ORDER.replace('query(', `query Try${++attempt}(`);
+        expect((await gql(a.url, named, { id: order.id }, merchant.apiKey)).data.order.status).toBe('PENDING');
+        const statements: string[] = [];
+        const stop = b.app.db.onQuery((sql) => statements.push(sql));
+        const fromB = await gql(b.url, named, { id: order.id }, merchant.apiKey).finally(stop);
+        expect(fromB.data.order.status).toBe('PENDING');
+        return statements.length;
+      })
+      .toBe(0);
+
+    const client = wsClient(b.url, merchant.apiKey);
+    const updates = subscribe(client, ORDER_UPDATED, { id: order.id });
+    try {
+      expect((await updates.next()).orderUpdated.status).toBe('PENDING');
+      await sandboxControl(a.app, 'azconnectpay', 'settle', { kind: 'cash-in', request_id: order.requestId, outcome: 'succeed', callback: 'once' });
+      expect((await updates.next((m) => isOutcome(m.orderUpdated.status))).orderUpdated.status).toBe('SUCCEEDED');
+    } finally {
+      updates.dispose();
+      await client.dispose();
+    }
+    // B heard of the change over Redis, while its database's NOTIFY may still be on its way: the epoch moved first.
+    const after = await gql(b.url, ORDER, { id: order.id }, merchant.apiKey);
+    expect(after.data.order).toMatchObject({ status: 'SUCCEEDED', events: [{ toStatus: 'PENDING' }, { toStatus: 'SUCCEEDED' }] });
   });
 
   it('answers GraphQL on both instances from the same data', async () => {

@@ -15,6 +15,7 @@
 // target under the inspector's CPU profiler and prints the frames and packages
 // with the most self time.
 import { parseArgs } from 'node:util';
+import pg from 'pg';
 import {
   createDatabase,
   fmt,
@@ -78,6 +79,23 @@ async function check(spec: LoadSpec, expect: (body: any) => boolean, name: strin
   if (response.status !== 200 || body.errors || !expect(body)) throw new Error(`${name}: unexpected answer ${response.status} ${JSON.stringify(body).slice(0, 500)}`);
 }
 
+/** Updates one order's description every `everyMs` through its own connection, until the returned function is called. */
+async function changeEvery(databaseUrl: string, orderId: string, everyMs: number): Promise<() => Promise<void>> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  let count = 0;
+  let busy = false;
+  const timer = setInterval(() => {
+    if (busy) return;
+    busy = true;
+    void client.query('UPDATE "Order" SET description = $1 WHERE id = $2', [`changed ${++count}`, orderId]).finally(() => (busy = false));
+  }, everyMs);
+  return async () => {
+    clearInterval(timer);
+    await client.end();
+  };
+}
+
 /** "maxRequestBodySize: false, maskedErrors: false" → an object for the hello-world server. */
 function parseYogaOptions(text: string): Record<string, unknown> {
   return Object.fromEntries(text.split(',').map((pair) => pair.split(':').map((part) => part.trim())).map(([key, value]) => [key, JSON.parse(value!)]));
@@ -88,7 +106,7 @@ try {
   servers.push(bare);
   const yoga = await spawnServer<{ version: string }>('yoga-hello.ts', {});
   servers.push(yoga);
-  const targets: { name: string; spec: LoadSpec }[] = [
+  const targets: { name: string; spec: LoadSpec; during?: () => Promise<() => Promise<void>> }[] = [
     { name: 'node:http fixed JSON', spec: { url: bare.url, method: 'POST', body: HELLO, headers: { 'content-type': 'application/json' }, connections, durationS } },
     { name: `yoga ${yoga.info.version} hello world`, spec: { url: `${yoga.url}/graphql`, method: 'POST', body: HELLO, headers: { 'content-type': 'application/json' }, connections, durationS } },
   ];
@@ -124,13 +142,21 @@ try {
     await check(one, (b) => b.data.order.id === order.id && b.data.order.events.length === 2, 'order(id)');
     await check(list, (b) => b.data.orders.edges.length === 50 && b.data.orders.edges.every((e: any) => e.node.events.length === 2), 'orders(first: 50)');
     targets.push({ name: `paygraph order(id) ${backend.label}`, spec: one }, { name: `paygraph orders(first: 50) ${backend.label}`, spec: list });
+    if (backend.label === 'PostgreSQL' && backend.options.databaseUrl) {
+      // The cache's worst case: the same reads while another of the merchant's orders changes 20 times a second
+      // (each change moves the merchant's epoch, as a callback would).
+      const other = server.info.orders[1]!;
+      const databaseUrl = backend.options.databaseUrl;
+      targets.push({ name: `paygraph order(id) PostgreSQL, another order changing 20×/s`, spec: one, during: () => changeEvery(databaseUrl, other.id, 50) });
+    }
   }
 
   const results = new Map<string, LoadResult[]>(targets.map((t) => [t.name, []]));
   for (let round = 0; round < rounds; round++) {
     for (const target of targets) {
       await load({ ...target.spec, durationS: 1 }); // warm-up (JIT, pools, caches), not counted
-      const result = await load(target.spec);
+      const stopChanging = await target.during?.();
+      const result = await load(target.spec).finally(() => stopChanging?.());
       if (result.errors || result.non2xx) {
         const sample = await fetch(target.spec.url, { method: target.spec.method, body: target.spec.body, headers: target.spec.headers });
         throw new Error(`${target.name}: ${result.errors} errors, ${result.non2xx} non-2xx answers (now: ${sample.status} ${(await sample.text()).slice(0, 300)})`);

@@ -110,15 +110,18 @@ function memoryAnswers(maxEntries: number): Cache {
   };
 }
 
-/** Answers in Redis: the epoch in their key does the invalidating, so there is no entity index to keep (and `invalidate` has nothing to do). */
-function redisAnswers(redis: Redis): Cache {
+/**
+ * Answers in Redis: the epoch in their key does the invalidating, so there is no entity index to keep (and
+ * `invalidate` has nothing to do). Redis out of reach is a miss, and an answer not kept: never a failed request.
+ */
+function redisAnswers(redis: Redis, onError: (error: Error) => void): Cache {
   return {
     async get(key) {
-      const text = await redis.get(`${REDIS_PREFIX}answer:${key}`);
+      const text = await redis.get(`${REDIS_PREFIX}answer:${key}`).catch((error: Error) => (onError(error), null));
       return text === null ? null : JSON.parse(text);
     },
     async set(key, result, _entities, ttl) {
-      await redis.set(`${REDIS_PREFIX}answer:${key}`, JSON.stringify(result), 'PX', Math.max(1, Math.round(ttl)));
+      await redis.set(`${REDIS_PREFIX}answer:${key}`, JSON.stringify(result), 'PX', Math.max(1, Math.round(ttl))).catch(onError);
     },
     invalidate() {},
   };
@@ -133,24 +136,22 @@ function scopeOf(caller: Caller | undefined): { merchantId: string; session: str
 
 export function createResponseCache(options: ResponseCacheOptions): ResponseCache {
   const enabled = options.ttlMs > 0;
+  /** A Redis problem is said once per outage, not once per request. */
+  let failing = false;
+  const warnOnce = (message: string) => (error: Error) => {
+    if (!failing) options.logger.warn({ reason: error.message }, message);
+    failing = true;
+  };
   const epochs = options.redis ? redisEpochs(options.redis, options.ttlMs) : memoryEpochs();
-  const answers = options.redis ? redisAnswers(options.redis) : memoryAnswers(options.maxEntries);
+  const answers = options.redis ? redisAnswers(options.redis, warnOnce('response cache: Redis unreachable; answering uncached')) : memoryAnswers(options.maxEntries);
   const callers = new WeakMap<Request, Caller>();
   const resolutions = new WeakMap<Request, Promise<Caller>>();
-  /** An epoch that could not be written (Redis down) is said once per outage, not once per change. */
-  let failing = false;
 
   /** Never lets a cache problem fail a request or a publish: an unreadable epoch means "do not cache this one". */
   const bump = (merchantId: string | undefined) => {
     const moved = epochs.bump(merchantId);
     if (!moved) return;
-    return moved.then(
-      () => void (failing = false),
-      (error: Error) => {
-        if (!failing) options.logger.warn({ reason: error.message }, 'response cache: could not move an epoch; cached answers live until their TTL');
-        failing = true;
-      },
-    );
+    return moved.then(() => void (failing = false), warnOnce('response cache: could not move an epoch; cached answers live until their TTL'));
   };
 
   return {
@@ -196,8 +197,7 @@ export function createResponseCache(options: ResponseCacheOptions): ResponseCach
             try {
               epoch = await epochs.read(scope.merchantId);
             } catch (error) {
-              if (!failing) options.logger.warn({ reason: (error as Error).message }, 'response cache: could not read an epoch; answering uncached');
-              failing = true;
+              warnOnce('response cache: could not read an epoch; answering uncached')(error as Error);
             }
           }
           epochByRequest.set(request, epoch);

@@ -14,7 +14,7 @@ import { assertSafeForProduction, type Config } from './config.js';
 import { createLogger, type Logger } from './logger.js';
 import { openDatabase, type Database } from './db/client.js';
 import { applyMigrations } from './db/migrations.js';
-import { createAppPubSub, reportRedisOutages, type PubSubHandle } from './pubsub.js';
+import { connectRedis, createAppPubSub, reportRedisOutages, type PubSubHandle } from './pubsub.js';
 import { createServices, type Services } from './services/index.js';
 import { schema } from './schema/index.js';
 import type { Caller, Context } from './schema/builder.js';
@@ -23,7 +23,6 @@ import { queryLimitPlugins } from './http/query-limits.js';
 import { currentRequestId, withRequestId } from './http/request-context.js';
 import { createMemoryRateLimiter, createRedisRateLimiter, credentialKey } from './http/rate-limit.js';
 import { CACHE_CHANGE_CHANNEL, createResponseCache } from './http/response-cache.js';
-import { Redis } from 'ioredis';
 import { handleCallbackRequest } from './callbacks/http.js';
 import { callbackRouteNamed } from './providers/registry.js';
 import { callbackVerdict, createMetrics } from './metrics/index.js';
@@ -75,7 +74,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   if (applied.length) logger.info({ migrations: applied }, 'applied database migrations');
 
   // Redis for the rate limits and the response cache: shared by every instance.
-  const sharedRedis = config.REDIS_URL ? new Redis(config.REDIS_URL, { maxRetriesPerRequest: 2 }) : undefined;
+  const sharedRedis = config.REDIS_URL ? connectRedis(config.REDIS_URL, { maxRetriesPerRequest: 2 }) : undefined;
   if (sharedRedis) reportRedisOutages(sharedRedis, logger, 'rate-limit-and-cache');
   const responseCache = createResponseCache({ ttlMs: config.RESPONSE_CACHE_TTL_MS, maxEntries: config.RESPONSE_CACHE_MAX_ENTRIES, redis: sharedRedis, logger });
   // A change reaches subscribers (and, through them, anyone) only once the cache cannot answer from before it.

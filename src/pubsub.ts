@@ -1,10 +1,21 @@
 // The typed event bus behind subscriptions: in-memory by default, Redis when
 // REDIS_URL is set so that an event published on one instance reaches
 // subscribers on every instance. Services publish only after their commit.
+import { createRequire } from 'node:module';
 import { createPubSub, Repeater, type PubSub } from 'graphql-yoga';
-import { createRedisEventTarget } from '@graphql-yoga/redis-event-target';
-import { Redis } from 'ioredis';
+import type { Redis, RedisOptions } from 'ioredis';
 import type { Logger } from './logger.js';
+
+const require = createRequire(import.meta.url);
+
+/**
+ * A Redis client. ioredis (and the Redis event target) are loaded at the first call, that is only with
+ * REDIS_URL: a process without Redis does not hold them (about 6 MB of RSS). Both ship CommonJS builds.
+ */
+export function connectRedis(url: string, options: RedisOptions): Redis {
+  const { Redis: Client } = require('ioredis') as typeof import('ioredis');
+  return new Client(url, options);
+}
 
 /** What travels on the bus: ids and the new status, never secrets. Subscribers re-read what they show. */
 export interface OrderChanged {
@@ -88,8 +99,9 @@ export function createAppPubSub(redisUrl?: string, logger?: Pick<Logger, 'warn' 
     const pubsub = Object.assign(createPubSub<PubSubChannels>({ eventTarget: events as never }), { events });
     return { pubsub: withBeforePublish(pubsub, beforePublish), kind: 'memory', close: async () => {} };
   }
-  const publishClient = new Redis(redisUrl, { lazyConnect: false, maxRetriesPerRequest: 3 });
-  const subscribeClient = new Redis(redisUrl, { lazyConnect: false, maxRetriesPerRequest: 3 });
+  const { createRedisEventTarget } = require('@graphql-yoga/redis-event-target') as typeof import('@graphql-yoga/redis-event-target');
+  const publishClient = connectRedis(redisUrl, { lazyConnect: false, maxRetriesPerRequest: 3 });
+  const subscribeClient = connectRedis(redisUrl, { lazyConnect: false, maxRetriesPerRequest: 3 });
   if (logger) {
     reportRedisOutages(publishClient, logger, 'pubsub-publish');
     reportRedisOutages(subscribeClient, logger, 'pubsub-subscribe');

@@ -10,7 +10,6 @@
 // these routes only serve it, and never accept an API key.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
-import QRCode from 'qrcode';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import type { Services } from '../services/index.js';
@@ -117,6 +116,7 @@ async function qrRoute(res: ServerResponse, url: URL, orderId: string, format: '
   const qrData = qrDataOf(order?.instructions);
   if (!order || !qrData) return notFound(res);
   const headers = { 'cache-control': 'private, max-age=300', 'x-content-type-options': 'nosniff', 'referrer-policy': 'no-referrer' };
+  const QRCode = await loadQRCode();
   if (format === 'svg') {
     const svg = await QRCode.toString(qrData, { type: 'svg', errorCorrectionLevel: 'M', margin: 2, width: 264 });
     res.writeHead(200, { ...headers, 'content-type': 'image/svg+xml' }).end(svg);
@@ -218,4 +218,9 @@ async function readSmallJson(req: IncomingMessage): Promise<unknown> {
   } catch {
     return undefined;
   }
+}
+
+/** The QR code library, loaded at the first QR drawn: a server that never shows a checkout does not hold it. */
+function loadQRCode() {
+  return import('qrcode').then((module) => module.default);
 }

@@ -84,15 +84,20 @@ async function changeEvery(databaseUrl: string, orderId: string, everyMs: number
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   let count = 0;
-  let busy = false;
+  let inFlight: Promise<unknown> | undefined;
+  let failure: Error | undefined;
   const timer = setInterval(() => {
-    if (busy) return;
-    busy = true;
-    void client.query('UPDATE "Order" SET description = $1 WHERE id = $2', [`changed ${++count}`, orderId]).finally(() => (busy = false));
+    if (inFlight) return;
+    inFlight = client
+      .query('UPDATE "Order" SET description = $1 WHERE id = $2', [`changed ${++count}`, orderId])
+      .catch((error: Error) => (failure ??= error))
+      .finally(() => (inFlight = undefined));
   }, everyMs);
   return async () => {
     clearInterval(timer);
+    await inFlight; // the connection ends after its last update, not under it
     await client.end();
+    if (failure) throw failure;
   };
 }
 

@@ -78,10 +78,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   if (sharedRedis) reportRedisOutages(sharedRedis, logger, 'rate-limit-and-cache');
   const responseCache = createResponseCache({ ttlMs: config.RESPONSE_CACHE_TTL_MS, maxEntries: config.RESPONSE_CACHE_MAX_ENTRIES, redis: sharedRedis, logger });
   // A change reaches subscribers (and, through them, anyone) only once the cache cannot answer from before it.
-  const pubsub = createAppPubSub(config.REDIS_URL, logger, (channel, args) => {
-    const merchantId = changedMerchant(channel, args);
-    if (merchantId) return responseCache.changed(merchantId);
-  });
+  const pubsub = createAppPubSub(config.REDIS_URL, logger, responseCache.beforePublish);
   const sealedBox = new SealedBox(
     await loadOrCreateSealingKey(config.SECRETS_KEY, sealingKeyDirectory(config)),
     parsePreviousKeys(config.SECRETS_KEY_PREVIOUS),
@@ -426,14 +423,18 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   // Valid API keys are cached per instance while revocations are heard: a request does not ask the database for its key.
   const stopFollowingKeyRevocations = services.apiKeys.followRevocations();
 
-  // Every committed change to what a cached answer shows, whoever wrote it (see the response_cache_notify migration).
-  // Listening again after a lost connection may have missed some: then nobody's answers are served again.
-  const stopFollowingCacheChanges = responseCache.enabled
-    ? await db.listen(CACHE_CHANGE_CHANNEL, (merchantId) => void responseCache.changed(merchantId || undefined)).catch((error: Error) => {
-        logger.warn({ reason: error.message }, 'could not LISTEN for changes: the response cache is trusted only up to RESPONSE_CACHE_TTL_MS after a change no service announced');
-        return undefined;
-      })
-    : undefined;
+  let stopFollowingCacheChanges: (() => Promise<void>) | undefined;
+  /**
+   * Every committed change to what a cached answer shows, whoever wrote it (see the response_cache_notify migration).
+   * Listening again after a lost connection may have missed some: then nobody's answers are served again.
+   */
+  async function followCacheChanges() {
+    if (!responseCache.enabled) return;
+    stopFollowingCacheChanges = await db.listen(CACHE_CHANGE_CHANNEL, (merchantId) => void responseCache.changed(merchantId || undefined)).catch((error: Error) => {
+      logger.warn({ reason: error.message }, 'could not LISTEN for changes: the response cache is trusted only up to RESPONSE_CACHE_TTL_MS after a change no service announced');
+      return undefined;
+    });
+  }
 
   let stopping: Promise<void> | undefined;
 
@@ -458,6 +459,8 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     },
     async start() {
       await bootstrapSandboxMerchant();
+      // Before the first request: no answer is cached while nobody listens for the changes that end it.
+      await followCacheChanges();
       await new Promise<void>((resolve, reject) => {
         server.once('error', reject);
         server.listen(config.PORT, config.HOST, () => resolve());
@@ -507,12 +510,6 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
       return stopping;
     },
   };
-}
-
-/** The merchant whose data a pubsub message says has changed (status changes, new bank lines), if it says one. */
-function changedMerchant(channel: string, args: unknown[]): string | undefined {
-  if (channel !== 'order:changed' && channel !== 'cardCharge:changed' && channel !== 'merchant:bank-transactions') return undefined;
-  return (args[args.length - 1] as { merchantId?: string } | undefined)?.merchantId;
 }
 
 /** The peer's address (IPv4-mapped IPv6 written as IPv4), for rate limits and connection caps. */

@@ -29,6 +29,7 @@ import { LRUCache } from 'lru-cache';
 import type { Redis } from 'ioredis';
 import type { Caller } from '../schema/builder.js';
 import type { Logger } from '../logger.js';
+import type { BeforePublish, PubSubChannels } from '../pubsub.js';
 
 /** The reads worth caching: every change to what they show moves the merchant's epoch (see above). */
 export const CACHED_QUERY_FIELDS: ReadonlySet<string> = new Set(['order', 'orders', 'cardCharge', 'cardCharges']);
@@ -56,7 +57,12 @@ export interface ResponseCache {
   callerOf(request: Request | undefined): Promise<Caller> | undefined;
   /** What `merchantId`'s cached answers can show has changed (or, without an id, anyone's): none of them is served again. */
   changed(merchantId?: string): void | Promise<void>;
+  /** The pubsub's hook: a message saying a merchant's data changed goes out once that merchant's epoch has moved. */
+  readonly beforePublish: BeforePublish;
 }
+
+/** The messages that say a merchant's data changed (a status, a new bank line), and where they name the merchant. */
+const CHANGE_CHANNELS: ReadonlySet<keyof PubSubChannels> = new Set(['order:changed', 'cardCharge:changed', 'merchant:bank-transactions'] as const);
 
 /** Where each merchant's epoch lives: this process, or Redis for every instance. */
 interface Epochs {
@@ -77,9 +83,10 @@ function memoryEpochs(): Epochs {
 }
 
 /**
- * An epoch in Redis is a fresh random value, never a counter: when its key has
- * expired (idle for twice the TTL, so every answer stored under it has expired
- * too) and is set again, it cannot come back to a value an old answer was stored under.
+ * An epoch in Redis is a fresh random value, never a counter: its key expires
+ * twice the TTL after its last move (every answer stored before that move has
+ * expired by then), and when it is set again it cannot come back to a value an
+ * old answer was stored under.
  */
 function redisEpochs(redis: Redis, ttlMs: number): Epochs {
   const everyoneKey = `${REDIS_PREFIX}epoch:*`;
@@ -127,8 +134,14 @@ function redisAnswers(redis: Redis, onError: (error: Error) => void): Cache {
   };
 }
 
+/** Whose answers a request reads and stores: its merchant (for the epoch) and its session (merchant or client token). */
+interface Scope {
+  merchantId: string;
+  session: string;
+}
+
 /** The scope of a caller's answers, or undefined when its answers are not cached (anonymous, bad credentials). */
-function scopeOf(caller: Caller | undefined): { merchantId: string; session: string } | undefined {
+function scopeOf(caller: Caller | undefined): Scope | undefined {
   if (caller?.kind === 'merchant') return { merchantId: caller.merchantId, session: `merchant:${caller.merchantId}` };
   if (caller?.kind === 'client-token') return { merchantId: caller.merchantId, session: `client-token:${caller.tokenId}` };
   return undefined;
@@ -144,7 +157,6 @@ export function createResponseCache(options: ResponseCacheOptions): ResponseCach
   };
   const epochs = options.redis ? redisEpochs(options.redis, options.ttlMs) : memoryEpochs();
   const answers = options.redis ? redisAnswers(options.redis, warnOnce('response cache: Redis unreachable; answering uncached')) : memoryAnswers(options.maxEntries);
-  const callers = new WeakMap<Request, Caller>();
   const resolutions = new WeakMap<Request, Promise<Caller>>();
 
   /** Never lets a cache problem fail a request or a publish: an unreadable epoch means "do not cache this one". */
@@ -158,11 +170,17 @@ export function createResponseCache(options: ResponseCacheOptions): ResponseCach
     enabled,
     callerOf: (request) => (request ? resolutions.get(request) : undefined),
     changed: (merchantId) => (enabled ? bump(merchantId) : undefined),
+    beforePublish(channel, args) {
+      if (!enabled || !CHANGE_CHANNELS.has(channel)) return;
+      const merchantId = (args[args.length - 1] as { merchantId?: string } | undefined)?.merchantId;
+      if (merchantId) return bump(merchantId);
+    },
     plugins(schema, authenticate) {
       if (!enabled) return [];
       // Every root query field but the cached ones gives its document a TTL of 0.
       const uncached = Object.keys(schema.getQueryType()?.getFields() ?? {}).filter((name) => !CACHED_QUERY_FIELDS.has(name));
-      const epochByRequest = new WeakMap<Request, string | null>();
+      /** The requests whose answer may come from, and go to, the cache: an authenticated caller whose epoch could be read. */
+      const cacheable = new WeakMap<Request, Scope>();
       const cachePlugin = useResponseCache({
         cache: answers,
         ttl: options.ttlMs,
@@ -175,33 +193,27 @@ export function createResponseCache(options: ResponseCacheOptions): ResponseCach
         async session(request) {
           const resolution = authenticate(request);
           resolutions.set(request, resolution);
-          const caller = await resolution.catch(() => undefined);
-          if (caller) callers.set(request, caller);
-          return scopeOf(caller)?.session ?? null;
+          const scope = scopeOf(await resolution.catch(() => undefined));
+          if (scope) cacheable.set(request, scope);
+          return scope?.session ?? null;
         },
         // Called before `session` too (a conditional request's 304): no scope is known yet, so nothing is answered then.
         // graphql-ws operations have no Request: never cached.
-        enabled: (request) => request !== undefined && scopeOf(callers.get(request)) !== undefined && epochByRequest.get(request) !== null,
+        enabled: (request) => request !== undefined && cacheable.has(request),
         async buildResponseCacheKey({ documentString, variableValues, operationName, sessionId, request }) {
-          const scope = scopeOf(callers.get(request));
-          let variables: string;
+          const scope = cacheable.get(request);
+          if (!scope) return randomUUID(); // not looked up, not stored
           try {
-            variables = JSON.stringify(variableValues ?? {});
-          } catch {
-            // Variables too deep to write out (5 000 nested arrays): this request is not cached, and fails or succeeds as it would without the cache.
-            epochByRequest.set(request, null);
+            const variables = JSON.stringify(variableValues ?? {});
+            const epoch = await epochs.read(scope.merchantId);
+            return hashSHA256([documentString, operationName ?? '', variables, sessionId ?? '', epoch].join('|'));
+          } catch (error) {
+            // Variables too deep to write out (5 000 nested arrays), or an epoch Redis could not give: this request is
+            // answered and fails or succeeds as it would without the cache.
+            if (!(error instanceof RangeError)) warnOnce('response cache: could not read an epoch; answering uncached')(error as Error);
+            cacheable.delete(request);
             return randomUUID();
           }
-          let epoch: string | null = null;
-          if (scope) {
-            try {
-              epoch = await epochs.read(scope.merchantId);
-            } catch (error) {
-              warnOnce('response cache: could not read an epoch; answering uncached')(error as Error);
-            }
-          }
-          epochByRequest.set(request, epoch);
-          return hashSHA256([documentString, operationName ?? '', variables, sessionId ?? '', epoch].join('|'));
         },
       });
       const moveAfterMutations: Plugin<{ caller?: Caller }> = {

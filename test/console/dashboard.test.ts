@@ -3,7 +3,7 @@
 // real and stored rows, Vietnam's day, the merchant's own rows only, and a
 // fixed number of SQL statements whatever the number of rows.
 import { describe, expect, it } from 'vitest';
-import { createMerchant, gql } from '../support/harness.js';
+import { createMerchant, gql, statementsDuring } from '../support/harness.js';
 import { useTestApp } from '../support/app-setup.js';
 import { createCashIn, sandboxControl, waitForStatus } from '../support/orders.js';
 import { vietnamToday } from '../../src/services/dashboard.js';
@@ -82,13 +82,8 @@ describe('the overview aggregates', () => {
   it('costs the same few SQL statements for 1 settled order as for 40', async () => {
     const merchant = await createMerchant(t.app, 'Counted shop');
     const count = async () => {
-      const statements: string[] = [];
-      const stop = t.app.db.onQuery((sql) => statements.push(sql));
-      try {
-        expect((await moneyFlow(merchant)).__typename).toBe('QueryMoneyFlowSuccess');
-      } finally {
-        stop();
-      }
+      const { result, statements } = await statementsDuring(t.app, () => moneyFlow(merchant));
+      expect(result.__typename).toBe('QueryMoneyFlowSuccess');
       return statements.length;
     };
     await order(merchant.merchantId, { method: 'momo' });

@@ -4,7 +4,7 @@
 // without editing this test.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { getNamedType, isLeafType, isObjectType, isNonNullType, type GraphQLObjectType } from 'graphql';
-import { gql } from '../support/harness.js';
+import { gql, statementsDuring } from '../support/harness.js';
 import { useTestApp } from '../support/app-setup.js';
 import { schema } from '../../src/schema/index.js';
 
@@ -56,14 +56,7 @@ describe('reading a page of orders with their relations', () => {
   });
 
   async function statementsFor(first: number) {
-    const statements: string[] = [];
-    const stop = t.app.db.onQuery((sql) => statements.push(sql));
-    let response;
-    try {
-      response = await gql(t.url, ORDERS_PAGE, { first }, merchant.apiKey);
-    } finally {
-      stop();
-    }
+    const { result: response, statements } = await statementsDuring(t.app, () => gql(t.url, ORDERS_PAGE, { first }, merchant.apiKey));
     expect(response.errors, JSON.stringify(response.errors)).toBeUndefined();
     const edges = response.data.orders.edges;
     expect(edges).toHaveLength(first);

@@ -3,7 +3,7 @@
 // another merchant's or another token's answer. A "hit" is seen as a read that
 // sends no SQL statement (the API key is cached per instance as well).
 import { describe, expect, it } from 'vitest';
-import { gql, subscribe, wsClient, type TestApp } from '../support/harness.js';
+import { gql, statementsDuring, subscribe, wsClient, type TestApp } from '../support/harness.js';
 import { useTestApp } from '../support/app-setup.js';
 import { createCashIn, ORDER_UPDATED, isOutcome, sandboxControl } from '../support/orders.js';
 
@@ -14,14 +14,8 @@ const REVOKE_KEY = 'mutation($id: ID!) { revokeApiKey(id: $id) { __typename } }'
 
 /** The answer to one request, and how many SQL statements it cost. */
 async function read(t: TestApp, query: string, variables: Record<string, unknown>, credential: string) {
-  const statements: string[] = [];
-  const stop = t.app.db.onQuery((sql) => statements.push(sql));
-  try {
-    const response = await gql(t.url, query, variables, credential);
-    return { response, statements: statements.length };
-  } finally {
-    stop();
-  }
+  const { result: response, statements } = await statementsDuring(t.app, () => gql(t.url, query, variables, credential));
+  return { response, statements: statements.length };
 }
 
 describe('the response cache', () => {

@@ -3,7 +3,7 @@
 // object itself; stable cursor pages; filters and the count; one merchant's
 // queue only; and no query per item.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createMerchant, gql, startTestApp, type TestApp } from '../support/harness.js';
+import { createMerchant, gql, startTestApp, statementsDuring, type TestApp } from '../support/harness.js';
 import { REVIEW_QUEUE, call, cardInReview, lineInReview, paidBankOrder, underpaidBankOrder, underpaidCashIn, type Merchant } from './support.js';
 
 describe('the review queue', () => {
@@ -195,14 +195,7 @@ describe('reading the review queue with the objects and their relations', () => 
   } } } }`;
 
   async function statementsFor(first: number) {
-    const statements: string[] = [];
-    const stop = t.app.db.onQuery((sql) => statements.push(sql));
-    let response;
-    try {
-      response = await gql(t.url, PAGE, { first }, merchant.apiKey);
-    } finally {
-      stop();
-    }
+    const { result: response, statements } = await statementsDuring(t.app, () => gql(t.url, PAGE, { first }, merchant.apiKey));
     expect(response.errors, JSON.stringify(response.errors)).toBeUndefined();
     const nodes = response.data.reviewQueue.edges.map((edge: { node: any }) => edge.node);
     expect(nodes).toHaveLength(first);

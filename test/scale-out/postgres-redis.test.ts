@@ -1,7 +1,7 @@
 // The scale-out shape: two instances on one PostgreSQL and one Redis. Runs when
 // this machine has both (CI does); each run gets its own database, dropped after.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createMerchant, createTestDatabase, gql, postgresAvailable, redisAvailable, startTestApp, subscribe, TEST_REDIS_URL, wsClient, type TestApp } from '../support/harness.js';
+import { createMerchant, createTestDatabase, gql, postgresAvailable, statementsDuring, redisAvailable, startTestApp, subscribe, TEST_REDIS_URL, wsClient, type TestApp } from '../support/harness.js';
 import { createCashIn, ORDER_UPDATED, orderFromDb, sandboxControl, sandboxState, isOutcome } from '../support/orders.js';
 import { createDatabaseNonceSource } from '../../src/services/nonces.js';
 import { credentialKey } from '../../src/http/rate-limit.js';
@@ -126,9 +126,7 @@ describe.runIf(available)('two instances on PostgreSQL and Redis', () => {
       .poll(async () => {
         const named = ORDER.replace('query(', `query Try${++attempt}(`);
         expect((await gql(a.url, named, { id: order.id }, merchant.apiKey)).data.order.status).toBe('PENDING');
-        const statements: string[] = [];
-        const stop = b.app.db.onQuery((sql) => statements.push(sql));
-        const fromB = await gql(b.url, named, { id: order.id }, merchant.apiKey).finally(stop);
+        const { result: fromB, statements } = await statementsDuring(b.app, () => gql(b.url, named, { id: order.id }, merchant.apiKey));
         expect(fromB.data.order.status).toBe('PENDING');
         return statements.length;
       })

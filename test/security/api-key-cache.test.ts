@@ -2,7 +2,7 @@
 // its key), yet a revoked key stops at once on every instance: the revocation
 // travels on the pubsub. An expired key is refused even while cached.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createMerchant, createTestDatabase, gql, postgresAvailable, redisAvailable, startTestApp, TEST_REDIS_URL, type TestApp } from '../support/harness.js';
+import { createMerchant, createTestDatabase, gql, postgresAvailable, redisAvailable, startTestApp, statementsDuring, TEST_REDIS_URL, type TestApp } from '../support/harness.js';
 import { ApiKeys } from '../../src/services/api-keys.js';
 import { createAppPubSub } from '../../src/pubsub.js';
 import { credentialKey } from '../../src/http/rate-limit.js';
@@ -12,13 +12,7 @@ const REVOKE = 'mutation($id: ID!) { revokeApiKey(id: $id) { __typename } }';
 
 /** The SELECTs on ApiKey that `work` makes `t` send. */
 async function keyLookupsDuring(t: TestApp, work: () => Promise<unknown>): Promise<number> {
-  const statements: string[] = [];
-  const stop = t.app.db.onQuery((sql) => statements.push(sql));
-  try {
-    await work();
-  } finally {
-    stop();
-  }
+  const { statements } = await statementsDuring(t.app, work);
   return statements.filter((sql) => /FROM "public"\."ApiKey"/.test(sql)).length;
 }
 

@@ -148,6 +148,17 @@ export async function createTestDatabase(): Promise<{ url: string; drop(): Promi
   };
 }
 
+/** The SQL statements `app` sends while `work` runs, with what `work` returned (no-N+1 and cache tests count them). */
+export async function statementsDuring<T>(app: App, work: () => Promise<T>): Promise<{ result: T; statements: string[] }> {
+  const statements: string[] = [];
+  const stop = app.db.onQuery((sql) => statements.push(sql));
+  try {
+    return { result: await work(), statements };
+  } finally {
+    stop();
+  }
+}
+
 /**
  * Waits until `check` answers true: for bookkeeping that no event announces
  * (an inbox row marked processed just after the change it caused was

@@ -68,18 +68,19 @@ const paygraph = (nodeArgs: string[], databaseUrl?: string): Variant => ({ nodeA
 const variants: Record<string, Variant> = {
   'bare graphql-yoga hello world (node, JavaScript)': { nodeArgs: ['bench/servers/yoga-start.mjs'], ready: 'yoga is listening' },
   'PGlite: node --import tsx src/main.ts start': paygraph(['--import', 'tsx', 'src/main.ts', 'start']),
-  'PGlite: node dist/main.js start': paygraph(['dist/main.js', 'start']),
-  'PGlite: node --enable-source-maps dist/main.js start (npm start)': paygraph(['--enable-source-maps', 'dist/main.js', 'start']),
+  'PGlite: node dist/main.js start (npm start)': paygraph(['dist/main.js', 'start']),
+  'PGlite: node --enable-source-maps dist/main.js start': paygraph(['--enable-source-maps', 'dist/main.js', 'start']),
   ...(database
     ? {
         'PostgreSQL: node --import tsx src/main.ts start': paygraph(['--import', 'tsx', 'src/main.ts', 'start'], database.url),
-        'PostgreSQL: node --enable-source-maps dist/main.js start (npm start)': paygraph(['--enable-source-maps', 'dist/main.js', 'start'], database.url),
+        'PostgreSQL: node dist/main.js start (npm start)': paygraph(['dist/main.js', 'start'], database.url),
+        'PostgreSQL: node --enable-source-maps dist/main.js start': paygraph(['--enable-source-maps', 'dist/main.js', 'start'], database.url),
       }
     : {}),
 };
 try {
   // Migrates each database once: every measured start is a restart.
-  await once(variants['PGlite: node dist/main.js start']!, dataDir);
+  await once(variants['PGlite: node dist/main.js start (npm start)']!, dataDir);
   if (database) await once(paygraph(['dist/main.js', 'start'], database.url), dataDir);
   const results: Record<string, { startMs: number[]; rssMb: number[] }> = {};
   for (let round = 0; round < Number(args.rounds); round++) {

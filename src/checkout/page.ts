@@ -2,10 +2,12 @@
 // language, and the script's configuration. Every value is escaped here; the
 // script only ever sets textContent.
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { PROJECT_ROOT } from '../project-root.js';
 import { checkoutLanguages, checkoutStrings, type CheckoutLanguage, type CheckoutStrings } from './strings.js';
 import type { BankAppLink } from './vietqr.js';
 
-const assetsDir = new URL('./assets/', import.meta.url);
+const assetsDir = path.join(PROJECT_ROOT, 'src/checkout/assets');
 
 /** The files the page loads, read once: a few kilobytes, served from memory. */
 export const checkoutAssets: ReadonlyMap<string, { type: string; body: string }> = new Map(
@@ -13,10 +15,10 @@ export const checkoutAssets: ReadonlyMap<string, { type: string; body: string }>
     ['checkout.js', 'text/javascript; charset=utf-8'],
     ['graphql-ws.js', 'text/javascript; charset=utf-8'],
     ['checkout.css', 'text/css; charset=utf-8'],
-  ].map(([name, type]) => [name!, { type: type!, body: readFileSync(new URL(name!, assetsDir), 'utf8') }]),
+  ].map(([name, type]) => [name!, { type: type!, body: readFileSync(path.join(assetsDir, name!), 'utf8') }]),
 );
 
-const template = readFileSync(new URL('checkout.html', assetsDir), 'utf8');
+const template = readFileSync(path.join(assetsDir, 'checkout.html'), 'utf8');
 
 const escapeHtml = (value: string) =>
   value.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);

@@ -6,11 +6,11 @@
 //   GET /console[/<anything>]    the app (it routes itself)
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { readFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
+import { PROJECT_ROOT } from '../project-root.js';
 import path from 'node:path';
 
-/** console/dist, from src/console/ (tsx) and dist/console/ (built) alike. */
-export const CONSOLE_DIST = fileURLToPath(new URL('../../console/dist/', import.meta.url));
+/** console/dist, under the project's root (from src/ under tsx and from the built bundle alike). */
+export const CONSOLE_DIST = path.join(PROJECT_ROOT, 'console/dist');
 
 const CONTENT_TYPES: Record<string, string> = {
   '.js': 'text/javascript; charset=utf-8',

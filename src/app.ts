@@ -436,6 +436,15 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     });
   }
 
+  let stopFollowingAccountChanges: (() => Promise<void>) | undefined;
+  /** Provider accounts are kept per instance only while their changes are heard (see provider-accounts.ts). */
+  async function followAccountChanges() {
+    stopFollowingAccountChanges = await services.providerAccounts.followChanges(db.listen).catch((error: Error) => {
+      logger.warn({ reason: error.message }, 'could not LISTEN for provider account changes: every use reads the account');
+      return undefined;
+    });
+  }
+
   let stopping: Promise<void> | undefined;
 
   async function bootstrapSandboxMerchant() {
@@ -460,7 +469,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     async start() {
       await bootstrapSandboxMerchant();
       // Before the first request: no answer is cached while nobody listens for the changes that end it.
-      await followCacheChanges();
+      await Promise.all([followCacheChanges(), followAccountChanges()]);
       await new Promise<void>((resolve, reject) => {
         server.once('error', reject);
         server.listen(config.PORT, config.HOST, () => resolve());
@@ -503,6 +512,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
         await pubsub.close();
         metrics.close();
         await stopFollowingCacheChanges?.();
+        await stopFollowingAccountChanges?.();
         sharedRedis?.disconnect();
         await db.close();
         logger.info('stopped');

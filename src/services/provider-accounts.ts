@@ -1,7 +1,14 @@
 // A merchant's provider accounts: settings in clear, secrets sealed, and the
 // connector built from them. Sandbox merchants without an account of their
 // own get the in-process simulator's credentials.
-import type { PrismaClient, Prisma } from '../generated/prisma/client.js';
+//
+// Every callback, payment and poll needs its merchant's account: while the
+// database's account changes are heard (`followChanges`), the rows read are
+// kept per instance, so a callback does not read the same account three times.
+// Any committed change to an account or a merchant — this service's `set`,
+// another instance, the CLI, a hand edit — is announced by a trigger on
+// "paygraph_accounts" (migration provider_account_notify) and forgets it.
+import type { PrismaClient, Prisma, ProviderAccount } from '../generated/prisma/client.js';
 import type { OrderConnector, ProviderId } from '../providers/types.js';
 import { providerModule, type ConnectorContext, type ProviderCredentials } from '../providers/registry.js';
 import type { SealedBox } from './sealed-box.js';
@@ -22,7 +29,30 @@ const aad = (merchantId: string, provider: ProviderId) => `provider-account:${me
 export const SECRET_HINT_MIN_LENGTH = 12;
 export const secretHint = (value: string) => (value.length < SECRET_HINT_MIN_LENGTH ? '…' : `…${value.slice(-4)}`);
 
+/** Where the database announces a changed provider account or merchant (payload: the merchant's id). */
+export const ACCOUNT_CHANGE_CHANNEL = 'paygraph_accounts';
+
+/** An account as stored, with what decides the sandbox's part. `account` null: the merchant has none for this provider. */
+interface StoredAccount {
+  account: ProviderAccount | null;
+  /** Null: no such merchant. */
+  sandboxMerchant: boolean | null;
+}
+
+export interface AccountCacheOptions {
+  /** How long a row read is kept at most, even while changes are heard. */
+  ttlMs?: number;
+  maxEntries?: number;
+}
+
 export class ProviderAccounts {
+  private readonly stored = new Map<string, { value: StoredAccount; until: number }>();
+  /** Counts changes heard: a read that started before one must not keep what it read. */
+  private changes = 0;
+  private following = false;
+  private readonly ttlMs: number;
+  private readonly maxEntries: number;
+
   constructor(
     private readonly prisma: PrismaClient,
     private readonly box: SealedBox,
@@ -30,7 +60,52 @@ export class ProviderAccounts {
     private readonly sandbox: () => SandboxAccess | undefined,
     /** The operator's PROVIDER_HOSTS: replaces a provider's documented hosts. */
     private readonly hosts: ProviderHosts = {},
-  ) {}
+    cache: AccountCacheOptions = {},
+  ) {
+    this.ttlMs = cache.ttlMs ?? 60_000;
+    this.maxEntries = cache.maxEntries ?? 10_000;
+  }
+
+  /**
+   * Listens for committed account changes and, while listening, keeps the rows
+   * read. A reopened connection (no payload: changes may have been missed)
+   * forgets everything. Returns the function that stops it.
+   */
+  async followChanges(listen: (channel: string, listener: (payload?: string) => void) => Promise<() => Promise<void>>): Promise<() => Promise<void>> {
+    const unlisten = await listen(ACCOUNT_CHANGE_CHANNEL, (merchantId) => this.forget(merchantId || undefined));
+    this.following = true;
+    return async () => {
+      this.following = false;
+      this.forget();
+      await unlisten();
+    };
+  }
+
+  /** Forgets a merchant's accounts (all accounts without one). */
+  forget(merchantId?: string) {
+    this.changes++;
+    if (!merchantId) return this.stored.clear();
+    for (const key of this.stored.keys()) if (key.startsWith(`${merchantId}:`)) this.stored.delete(key);
+  }
+
+  private async read(merchantId: string, provider: ProviderId): Promise<StoredAccount> {
+    const key = `${merchantId}:${provider}`;
+    const now = Date.now();
+    const kept = this.stored.get(key);
+    if (kept && kept.until > now) return kept.value;
+    const changesBefore = this.changes;
+    const [account, merchant] = await Promise.all([
+      this.prisma.providerAccount.findUnique({ where: { merchantId_provider: { merchantId, provider } } }),
+      this.prisma.merchant.findUnique({ where: { id: merchantId }, select: { sandbox: true } }),
+    ]);
+    const value = { account, sandboxMerchant: merchant?.sandbox ?? null };
+    if (this.following && changesBefore === this.changes) {
+      this.stored.delete(key);
+      if (this.stored.size >= this.maxEntries) this.stored.delete(this.stored.keys().next().value!);
+      this.stored.set(key, { value, until: now + this.ttlMs });
+    }
+    return value;
+  }
 
   /**
    * Why this base URL may not be called for this merchant, or null. Sandbox
@@ -72,11 +147,14 @@ export class ProviderAccounts {
       sealedSecrets: this.box.seal(secrets, aad(merchantId, provider)),
       secretHints: hints,
     };
-    return this.prisma.providerAccount.upsert({
+    const saved = await this.prisma.providerAccount.upsert({
       where: { merchantId_provider: { merchantId, provider } },
       create: { merchantId, provider, ...data },
       update: data,
     });
+    // At once here; other instances when the trigger's NOTIFY reaches them.
+    this.forget(merchantId);
+    return saved;
   }
 
   /** What a merchant may see of its accounts: settings, and for secrets only whether set and (long ones) the last four characters. */
@@ -131,7 +209,7 @@ export class ProviderAccounts {
    * null: any address (the signature, or the confirming status query, decides).
    */
   async callbackAllowList(merchantId: string, provider: ProviderId): Promise<string[] | null> {
-    const account = await this.prisma.providerAccount.findUnique({ where: { merchantId_provider: { merchantId, provider } }, select: { settings: true } });
+    const { account } = await this.read(merchantId, provider);
     const configured = (account?.settings as { callbackSourceIps?: unknown } | undefined)?.callbackSourceIps;
     const list = typeof configured === 'string' ? configured.split(',') : Array.isArray(configured) ? configured.map(String) : [];
     const ips = list.map((ip) => ip.trim()).filter(Boolean);
@@ -141,11 +219,9 @@ export class ProviderAccounts {
   /** The connector's credentials for this merchant (secrets opened). */
   async credentials<P extends ProviderId>(merchantId: string, provider: P): Promise<ProviderCredentials[P]> {
     const module = providerModule(provider);
-    const [account, merchant] = await Promise.all([
-      this.prisma.providerAccount.findUnique({ where: { merchantId_provider: { merchantId, provider } } }),
-      this.prisma.merchant.findUniqueOrThrow({ where: { id: merchantId }, select: { sandbox: true } }),
-    ]);
-    const sandbox = merchant.sandbox ? this.sandbox() : undefined;
+    const { account, sandboxMerchant } = await this.read(merchantId, provider);
+    if (sandboxMerchant === null) throw new ProviderNotConfiguredError(provider, `no merchant ${merchantId}`);
+    const sandbox = sandboxMerchant ? this.sandbox() : undefined;
     let values: Record<string, unknown>;
     if (account) {
       if (!account.enabled) throw new ProviderNotConfiguredError(provider);
@@ -160,7 +236,7 @@ export class ProviderAccounts {
     if (sandbox && !values.baseUrl) values.baseUrl = sandbox.url + module.sandboxBasePath;
     const credentials = module.credentials.parse(values);
     // Checked at every use too: the operator's allow-list may have changed since the account was saved.
-    const refused = this.refusedBaseUrl(provider, (credentials as { baseUrl?: unknown }).baseUrl, merchant.sandbox);
+    const refused = this.refusedBaseUrl(provider, (credentials as { baseUrl?: unknown }).baseUrl, sandboxMerchant);
     if (refused) throw new ProviderNotConfiguredError(provider, `the ${provider} account's baseUrl is refused: ${refused}; set the account again`);
     return credentials;
   }

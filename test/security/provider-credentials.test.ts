@@ -5,7 +5,8 @@ import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { createMerchant, gql, startTestApp, type TestApp } from '../support/harness.js';
+import { createMerchant, gql, startTestApp, statementsDuring, until, type TestApp } from '../support/harness.js';
+import { ProviderNotConfiguredError } from '../../src/errors/index.js';
 
 const SET = `mutation($provider: Provider!, $values: JSON!) { setProviderAccount(provider: $provider, values: $values) {
   __typename ... on MutationSetProviderAccountSuccess { data { provider enabled settings secrets { name isSet hint } } } ... on ValidationError { message field } } }`;
@@ -53,6 +54,21 @@ describe('provider credentials', () => {
     await gql(t.url, SET, { provider: 'AZCONNECTPAY', values: { ...values, callbackSourceIps: '127.0.0.1' } }, merchant.apiKey);
     expect((await post()).status).toBe(200);
     expect(await t.app.db.prisma.callbackInbox.count({ where: { orderId: id } })).toBe(1);
+  });
+
+  it('are read once per instance while their changes are heard, and a change by anyone else is followed', async () => {
+    const merchant = await createMerchant(t.app, 'Kept account');
+    const values = { baseUrl: t.app.sandbox!.baseUrl('azconnectpay'), apiKey: 'sandbox-azconnectpay-apikey', privateKey: 'sandbox-azconnectpay-private-key' };
+    await gql(t.url, SET, { provider: 'AZCONNECTPAY', values }, merchant.apiKey);
+    const accounts = t.app.services.providerAccounts;
+    await accounts.credentials(merchant.merchantId, 'AZCONNECTPAY');
+    const again = await statementsDuring(t.app, () => accounts.credentials(merchant.merchantId, 'AZCONNECTPAY'));
+    expect(again.result).toMatchObject({ apiKey: 'sandbox-azconnectpay-apikey' });
+    expect(again.statements).toEqual([]);
+    // A hand edit (the CLI, another instance, psql): the database announces it, and the next use reads the account again.
+    await t.app.db.prisma.providerAccount.update({ where: { merchantId_provider: { merchantId: merchant.merchantId, provider: 'AZCONNECTPAY' } }, data: { enabled: false } });
+    const refused = () => accounts.credentials(merchant.merchantId, 'AZCONNECTPAY').then(() => false, (error) => error instanceof ProviderNotConfiguredError);
+    await until(refused);
   });
 
   it('say which provider is missing when a merchant has none', async () => {

@@ -34,7 +34,7 @@ const result = await build({
   sourcesContent: false,
   metafile: true,
   logLevel: 'warning',
-  external: ['pg-native', '@electric-sql/pglite', '@electric-sql/pglite/*', '@prisma/schema-engine-wasm', '@prisma/schema-engine-wasm/*'],
+  external: ['pg-native', '@electric-sql/pglite', '@electric-sql/pglite/*', '@prisma/schema-engine-wasm', '@prisma/schema-engine-wasm/*', 'ioredis', '@graphql-yoga/redis-event-target'],
   // CommonJS packages inside an ES module bundle still call require() for Node's own modules.
   banner: { js: "import { createRequire as __paygraphCreateRequire } from 'node:module'; const require = __paygraphCreateRequire(import.meta.url);" },
 });

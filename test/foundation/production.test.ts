@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
-import { TEST_SECRETS_KEY } from '../support/harness.js';
+import { createTestDatabase, postgresAvailable, redisAvailable, TEST_REDIS_URL, TEST_SECRETS_KEY } from '../support/harness.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const METRICS_TOKEN = 'production-metrics-token-42';
@@ -31,6 +31,8 @@ function startBuilt(env: Record<string, string>) {
   listening.catch(() => {});
   return { child, exited, listening, output: () => output };
 }
+
+const withServices = (await postgresAvailable()) && (await redisAvailable());
 
 const rssMb = async (pid: number) => Number(/VmRSS:\s+(\d+) kB/.exec(await readFile(`/proc/${pid}/status`, 'utf8'))![1]) / 1024;
 
@@ -72,6 +74,21 @@ describe('a production start', () => {
     } finally {
       server.child.kill('SIGTERM');
       expect(await server.exited).toBe(0);
+    }
+  });
+
+  // The bundle leaves the Redis client in node_modules (loaded only with REDIS_URL): this is the start that loads it.
+  it.runIf(withServices)('runs on PostgreSQL with Redis, migrating a new database first', async () => {
+    const database = await createTestDatabase();
+    const server = startBuilt({ NODE_ENV: 'production', SECRETS_KEY: TEST_SECRETS_KEY, PUBLIC_URL: 'https://pay.example', DATA_DIR: path.join(dir, 'pg'), DATABASE_URL: database.url, REDIS_URL: TEST_REDIS_URL, LOG_LEVEL: 'info' });
+    try {
+      const url = await server.listening;
+      expect(server.output()).toMatch(/"database":"postgres","pubsub":"redis"/);
+      expect((await fetch(`${url}/healthz`)).status).toBe(200);
+    } finally {
+      server.child.kill('SIGTERM');
+      expect(await server.exited).toBe(0);
+      await database.drop();
     }
   });
 });

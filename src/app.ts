@@ -14,7 +14,8 @@ import { assertSafeForProduction, type Config } from './config.js';
 import { createLogger, type Logger } from './logger.js';
 import { openDatabase, type Database } from './db/client.js';
 import { applyMigrations } from './db/migrations.js';
-import { connectRedis, createAppPubSub, reportRedisOutages, type PubSubHandle } from './pubsub.js';
+import { createAppPubSub, type PubSubHandle } from './pubsub.js';
+import { connectRedis, reportRedisOutages } from './redis.js';
 import { createServices, type Services } from './services/index.js';
 import { schema } from './schema/index.js';
 import type { Caller, Context } from './schema/builder.js';
@@ -423,26 +424,14 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   // Valid API keys are cached per instance while revocations are heard: a request does not ask the database for its key.
   const stopFollowingKeyRevocations = services.apiKeys.followRevocations();
 
-  let stopFollowingCacheChanges: (() => Promise<void>) | undefined;
-  /**
-   * Every committed change to what a cached answer shows, whoever wrote it (see the response_cache_notify migration).
-   * Listening again after a lost connection may have missed some: then nobody's answers are served again.
-   */
-  async function followCacheChanges() {
-    if (!responseCache.enabled) return;
-    stopFollowingCacheChanges = await db.listen(CACHE_CHANGE_CHANNEL, (merchantId) => void responseCache.changed(merchantId || undefined)).catch((error: Error) => {
-      logger.warn({ reason: error.message }, 'could not LISTEN for changes: the response cache is trusted only up to RESPONSE_CACHE_TTL_MS after a change no service announced');
-      return undefined;
-    });
-  }
-
-  let stopFollowingAccountChanges: (() => Promise<void>) | undefined;
-  /** Provider accounts are kept per instance only while their changes are heard (see provider-accounts.ts). */
-  async function followAccountChanges() {
-    stopFollowingAccountChanges = await services.providerAccounts.followChanges(db.listen).catch((error: Error) => {
-      logger.warn({ reason: error.message }, 'could not LISTEN for provider account changes: every use reads the account');
-      return undefined;
-    });
+  /** Undoes what `start` began listening to. */
+  const stopFollowing: (() => Promise<void>)[] = [];
+  /** LISTENs for committed changes; without the connection, a warning says what that costs and the server goes on. */
+  async function follow(listening: () => Promise<() => Promise<void>>, costWithout: string) {
+    await listening().then(
+      (stop) => void stopFollowing.push(stop),
+      (error: Error) => logger.warn({ reason: error.message }, `could not LISTEN for changes: ${costWithout}`),
+    );
   }
 
   let stopping: Promise<void> | undefined;
@@ -469,7 +458,17 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     async start() {
       await bootstrapSandboxMerchant();
       // Before the first request: no answer is cached while nobody listens for the changes that end it.
-      await Promise.all([followCacheChanges(), followAccountChanges()]);
+      await Promise.all([
+        // Every committed change to what a cached answer shows, whoever wrote it (see the response_cache_notify
+        // migration). Listening again after a lost connection may have missed some: then nobody's answers are served again.
+        responseCache.enabled &&
+          follow(
+            () => db.listen(CACHE_CHANGE_CHANNEL, (merchantId) => void responseCache.changed(merchantId || undefined)),
+            'the response cache is trusted only up to RESPONSE_CACHE_TTL_MS after a change no service announced',
+          ),
+        // Provider accounts are kept per instance only while their changes are heard (see provider-accounts.ts).
+        follow(() => services.providerAccounts.followChanges(db.listen), 'every use reads the provider account'),
+      ]);
       await new Promise<void>((resolve, reject) => {
         server.once('error', reject);
         server.listen(config.PORT, config.HOST, () => resolve());
@@ -511,8 +510,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
         await sandbox?.close();
         await pubsub.close();
         metrics.close();
-        await stopFollowingCacheChanges?.();
-        await stopFollowingAccountChanges?.();
+        await Promise.all(stopFollowing.map((stop) => stop()));
         sharedRedis?.disconnect();
         await db.close();
         logger.info('stopped');

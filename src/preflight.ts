@@ -6,6 +6,7 @@ import net from 'node:net';
 import pg from 'pg';
 import type { Config } from './config.js';
 import { DataDirInUseError, readDataDirHolder } from './db/data-dir-lock.js';
+import { connectRedis } from './redis.js';
 
 export class PreflightError extends Error {
   override readonly name = 'PreflightError';
@@ -60,8 +61,7 @@ export async function postgresProblem(url: string, timeoutMs = 3000): Promise<st
 
 /** null when Redis answers PING at `url`, else why not. One attempt, no retries. */
 export async function redisProblem(url: string, timeoutMs = 3000): Promise<string | null> {
-  const { Redis } = await import('ioredis');
-  const redis = new Redis(url, { lazyConnect: true, connectTimeout: timeoutMs, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  const redis = connectRedis(url, { lazyConnect: true, connectTimeout: timeoutMs, maxRetriesPerRequest: 0, retryStrategy: () => null });
   // Without a listener ioredis prints "Unhandled error event" with a stack trace. The event
   // carries the cause (ECONNREFUSED); the rejected connect() only says "Connection is closed".
   let cause: unknown;

@@ -3,19 +3,11 @@
 // subscribers on every instance. Services publish only after their commit.
 import { createRequire } from 'node:module';
 import { createPubSub, Repeater, type PubSub } from 'graphql-yoga';
-import type { Redis, RedisOptions } from 'ioredis';
 import type { Logger } from './logger.js';
+import { connectRedis, reportRedisOutages } from './redis.js';
 
+// The Redis event target is loaded only with REDIS_URL, like the client (see redis.ts).
 const require = createRequire(import.meta.url);
-
-/**
- * A Redis client. ioredis (and the Redis event target) are loaded at the first call, that is only with
- * REDIS_URL: a process without Redis does not hold them (about 6 MB of RSS). Both ship CommonJS builds.
- */
-export function connectRedis(url: string, options: RedisOptions): Redis {
-  const { Redis: Client } = require('ioredis') as typeof import('ioredis');
-  return new Client(url, options);
-}
 
 /** What travels on the bus: ids and the new status, never secrets. Subscribers re-read what they show. */
 export interface OrderChanged {
@@ -134,25 +126,6 @@ function withBeforePublish(pubsub: AppPubSub, beforePublish: BeforePublish | und
     });
   };
   return Object.assign(pubsub, { publish: publishInOrder as AppPubSub['publish'] });
-}
-
-/**
- * An ioredis client with no `error` listener prints "[ioredis] Unhandled error
- * event" and a stack trace at every failed reconnection. One warning per outage
- * instead, and one line when it is over (ioredis reconnects by itself).
- */
-export function reportRedisOutages(client: Redis, logger: Pick<Logger, 'warn' | 'info'>, role: string) {
-  let down = false;
-  client.on('error', (error: NodeJS.ErrnoException) => {
-    if (down) return;
-    down = true;
-    logger.warn({ redis: role, reason: error.code ?? error.message }, 'Redis unreachable; reconnecting');
-  });
-  client.on('ready', () => {
-    if (!down) return;
-    down = false;
-    logger.info({ redis: role }, 'Redis reachable again');
-  });
 }
 
 /**
